@@ -1,0 +1,268 @@
+"""The MkDocs plugin: routes build events into kb's core and decorates pages for i18n."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.utils import get_relative_url
+
+from kb.catalog import site_strings
+from kb.check import CheckResult, TranslationStatus, run_check
+from kb.findings import Finding, Severity
+from kb.i18n_adapter import I18nView, file_language, i18n_view, language_relative_path
+from kb.project import ProjectError, project_from_options
+from kb.slugs import heading_ids, with_heading_ids
+from kb.urls import absolute_url, alternates, page_path
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
+    from mkdocs.structure.pages import Page
+    from mkdocs.utils.templates import TemplateContext
+
+log = get_plugin_logger("kb")
+
+TEMPLATES_DIR = str(resources.files("kb") / "templates")
+# Searched before static-i18n's own sitemap template, which it puts first in theme.dirs.
+FIRST_TEMPLATES_DIR = str(resources.files("kb") / "templates_first")
+
+
+class _ParityOptions(base.Config):
+    link_rewrites = c.Type(dict, default={})
+    """External URL prefixes that a translation rewrites, e.g. `/en-us/: /ja-jp/`."""
+    translation_only_links = c.ListOfItems(c.Type(str), default=[])
+    """URL prefixes a translation may link to although English does not."""
+
+
+class _ContentOptions(base.Config):
+    embed_allowlist = c.ListOfItems(c.Type(str), default=[])
+    """URL prefixes allowed in `<iframe>`, `<object>` and `<embed>`."""
+
+
+class KbConfig(base.Config):
+    """Options of the `kb` plugin in `mkdocs.yml`."""
+
+    enabled = c.Type(bool, default=True)
+    """Turn every kb check and page decoration off (e.g. to time a stock build)."""
+    taxonomy = c.Optional(c.Type(str))
+    """Path to the product taxonomy, relative to `mkdocs.yml`; `products.yml` when present."""
+    severity = c.Type(dict, default={})
+    """Severity per rule name or code: `error`, `warning`, `info` or `ignore`."""
+    parity = c.SubConfig(_ParityOptions)
+    """Options of the translation parity rules."""
+    content = c.SubConfig(_ContentOptions)
+    """Options of the content rules."""
+    notices = c.Type(bool, default=True)
+    """Show notices on untranslated and outdated translations."""
+
+
+class KbPlugin(BasePlugin[KbConfig]):
+    """Checks translation parity and products once per build and decorates i18n pages."""
+
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.result: CheckResult | None = None
+        self._english_404: str | None = None
+
+    @event_priority(-110)
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        """Put kb's templates just before the theme's own; after i18n (-100) reconfigures."""
+        if not self.config.enabled:
+            return None
+        dirs = config.theme.dirs
+        if TEMPLATES_DIR not in dirs:
+            theme_dir = next(
+                (i for i, d in enumerate(dirs) if Path(d).parent.name == "material"), len(dirs) - 1
+            )
+            dirs.insert(theme_dir, TEMPLATES_DIR)
+        if FIRST_TEMPLATES_DIR not in dirs:
+            dirs.insert(0, FIRST_TEMPLATES_DIR)
+        return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """Run every check once per build: static-i18n's nested language builds reuse it."""
+        if not self.config.enabled:
+            return
+        view = self._view(config)
+        if view is not None and view.nested_build and self.result is not None:
+            return
+        root = Path(config.config_file_path or ".").resolve().parent
+        try:
+            project = project_from_options(
+                root=root,
+                docs_dir=Path(config.docs_dir),
+                languages=list(view.languages) if view else None,
+                layout=view.layout if view else "folder",
+                options=self._options(),
+            )
+            self.result = run_check(project)
+        except ProjectError as error:
+            raise PluginError(f"kb: the configuration is invalid\n{error}") from error
+        for finding in self.result.findings:
+            self._log(finding, root)
+
+    @staticmethod
+    def _log(finding: Finding, root: Path) -> None:
+        text = f"{finding.path}:{finding.line}: {finding.code} {finding.rule.value}: {finding.message}"
+        if finding.hint:
+            text += f" (hint: {finding.hint})"
+        if finding.severity in (Severity.ERROR, Severity.WARNING):
+            log.warning(text)
+        elif finding.severity is Severity.INFO:
+            log.info(text)
+
+    def _options(self) -> dict[str, Any]:
+        return {
+            "taxonomy": self.config.taxonomy,
+            "severity": dict(self.config.severity),
+            "parity": dict(self.config.parity),
+            "content": dict(self.config.content),
+        }
+
+    @staticmethod
+    def _view(config: MkDocsConfig) -> I18nView | None:
+        return i18n_view(config.plugins)
+
+    def _page_languages(self, page: Page, config: MkDocsConfig) -> tuple[I18nView, str, str] | None:
+        view = self._view(config)
+        if view is None or self.result is None:
+            return None
+        _, rel = language_relative_path(page.file.src_uri, view)
+        return view, rel, file_language(page.file, view.default_language)
+
+    def on_page_markdown(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Give translated headings the English ids; keep fallback pages out of search."""
+        if not self.config.enabled or self.result is None:
+            return None
+        located = self._page_languages(page, config)
+        if located is None:
+            return None
+        view, rel, source_lang = located
+        if source_lang != view.current_language:
+            page.meta.setdefault("search", {})["exclude"] = True
+            return None
+        if source_lang == view.default_language:
+            return None
+        article = self.result.article(source_lang, rel)
+        english = self.result.article(view.default_language, rel)
+        if article is None or english is None:
+            return None
+        return with_heading_ids(markdown, heading_ids(article, english))
+
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext | None:
+        """Tell the templates about notices, hreflang alternates and the switcher; after i18n (50)."""
+        if not self.config.enabled:
+            return None
+        located = self._page_languages(page, config)
+        if located is None or self.result is None:
+            return None
+        view, rel, source_lang = located
+        lang = view.current_language
+        have = [other for other in view.languages if self.result.article(other, rel)]
+        fallback = source_lang != lang
+        status = self.result.status(lang, rel)
+        english_path = page_path(
+            rel, view.default_language, view.default_language,
+            directory_urls=config.use_directory_urls,
+        )
+        kb_page: dict[str, Any] = {
+            "language": lang,
+            "alternates": alternates(
+                rel, have, site_url=config.site_url or "",
+                default_language=view.default_language,
+                directory_urls=config.use_directory_urls,
+            ),
+            "notice": None,
+            "content_lang": None,
+            "canonical": None,
+            "noindex": False,
+            "source_url": get_relative_url(english_path or ".", page.url or "."),
+        }
+        if fallback:
+            kb_page.update(
+                notice="untranslated", content_lang=source_lang, noindex=True,
+                canonical=absolute_url(config.site_url, english_path) if config.site_url else None,
+            )
+        elif status is TranslationStatus.STALE and self.config.notices:
+            kb_page["notice"] = "stale"
+        if not self.config.notices and kb_page["notice"] == "untranslated":
+            kb_page["notice"] = None
+        context["kb_page"] = kb_page
+        context["kb_strings"] = site_strings(lang)
+        self._fix_switcher(config, have, view)
+        return context
+
+    @staticmethod
+    def _fix_switcher(config: MkDocsConfig, have: list[str], view: I18nView) -> None:
+        """Say so in the switcher when a language has no version of this page (i18n links home)."""
+        alternate = config.extra.get("alternate")
+        if not isinstance(alternate, list):
+            return
+        for entry in alternate:
+            if isinstance(entry, dict) and entry.get("lang") not in have and entry.get("lang"):
+                language = str(entry["lang"])
+                name = str(entry.get("name", language))
+                entry["name"] = site_strings(view.current_language)["switcher_unavailable"].format(
+                    name=name
+                )
+                entry["link"] = "/" if language == view.default_language else f"/{language}/"
+
+    def on_template_context(
+        self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
+    ) -> TemplateContext | None:
+        """Give static templates (404) their language's strings; keep fallbacks out of the sitemap."""
+        if not self.config.enabled:
+            return None
+        view = self._view(config)
+        language = view.current_language if view else "en"
+        context["kb_strings"] = site_strings(language)
+        context["kb_page"] = {"language": language, "alternates": [], "notice": None}
+        if template_name == "sitemap.xml":
+            context["kb_sitemap"] = self._sitemap(config)
+        return context
+
+    def _sitemap(self, config: MkDocsConfig) -> list[dict[str, Any]]:
+        view = self._view(config)
+        if view is None or self.result is None or not config.site_url:
+            return []
+        languages_of: dict[str, list[str]] = {}
+        for article in self.result.articles:
+            languages_of.setdefault(article.rel, []).append(article.language)
+        entries = []
+        for rel in sorted(languages_of):
+            have = [lang for lang in view.languages if lang in languages_of[rel]]
+            links = alternates(
+                rel, have, site_url=config.site_url, default_language=view.default_language,
+                directory_urls=config.use_directory_urls,
+            )
+            for alternate in links:
+                if alternate.hreflang != "x-default":
+                    entries.append({"loc": alternate.href, "alternates": links})
+        return entries
+
+    def on_post_template(
+        self, output_content: str, /, *, template_name: str, config: MkDocsConfig
+    ) -> str | None:
+        """Write each language's 404 page to its own folder (i18n would overwrite the root one)."""
+        if not self.config.enabled or template_name != "404.html":
+            return None
+        view = self._view(config)
+        if view is None or view.current_language == view.default_language:
+            self._english_404 = output_content
+            return None
+        target = Path(config.site_dir) / view.current_language / "404.html"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(output_content, encoding="utf-8")
+        return self._english_404

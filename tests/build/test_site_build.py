@@ -1,0 +1,227 @@
+"""Real builds of tiny bilingual sites: what the kb plugin adds to Material + static-i18n."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import pytest
+
+from .conftest import BuiltSite
+
+pytestmark = pytest.mark.build
+
+EN_REFUNDS = """\
+---
+title: Refunds
+description: Give money back.
+products: [payments]
+---
+
+# Refunds
+
+How refunds work.
+
+## Partial refunds
+
+Refund part of a payment.
+
+## Refund timing
+
+Five to ten business days.
+"""
+
+JA_REFUNDS = """\
+---
+title: 返金
+description: 返金の方法です。
+products: [payments]
+source_digest: {digest}
+---
+
+# 返金
+
+返金の仕組みです。
+
+## 一部返金
+
+支払いの一部を返金します。
+
+## 返金のタイミング
+
+5〜10営業日かかります。
+"""
+
+EN_INDEX = "---\ntitle: Help\ndescription: Home.\nkind: page\n---\n\n# Help\n\nWelcome.\n"
+JA_INDEX = "---\ntitle: ヘルプ\ndescription: ホーム。\nkind: page\n---\n\n# ヘルプ\n\nようこそ。\n"
+EN_PAYOUTS = """\
+---
+title: Payouts
+description: Get paid.
+products: [payouts]
+---
+
+# Payouts
+
+See [partial refunds](../payments/refunds.md#partial-refunds).
+"""
+
+
+def digest_of(text: str) -> str:
+    """The source_digest of an English article given as text."""
+    from kb.digest import digest_text
+
+    return digest_text(text)
+
+
+def bilingual_files(*, stale: bool = False) -> dict[str, str | bytes]:
+    digest = "000000000000" if stale else digest_of(EN_REFUNDS)
+    return {
+        "docs/en/index.md": EN_INDEX,
+        "docs/ja/index.md": JA_INDEX,
+        "docs/en/payments/refunds.md": EN_REFUNDS,
+        "docs/ja/payments/refunds.md": JA_REFUNDS.format(digest=digest),
+        "docs/en/payouts/payouts.md": EN_PAYOUTS,
+    }
+
+
+def test_both_languages_are_built(build_site: Callable[..., BuiltSite]) -> None:
+    site = build_site(bilingual_files())
+    for path in ["index.html", "ja/index.html", "payments/refunds/index.html",
+                 "ja/payments/refunds/index.html", "payouts/payouts/index.html",
+                 "ja/payouts/payouts/index.html", "404.html", "ja/404.html"]:
+        assert (site.site / path).is_file(), path
+
+
+def test_japanese_headings_carry_the_english_ids(build_site: Callable[..., BuiltSite]) -> None:
+    site = build_site(bilingual_files())
+    ids = [h.attributes.get("id") for h in site.html("ja/payments/refunds/index.html")
+           .css("article h2")]
+    assert ids == ["partial-refunds", "refund-timing"]
+
+
+def test_fallback_page_has_notice_english_lang_canonical_and_noindex(
+    build_site: Callable[..., BuiltSite],
+) -> None:
+    site = build_site(bilingual_files())
+    html = site.html("ja/payouts/payouts/index.html")
+    notice = html.css_first(".kb-notice--untranslated")
+    assert notice is not None
+    assert "翻訳されていない" in notice.text()
+    content = html.css_first(".kb-fallback-content")
+    assert content is not None and content.attributes["lang"] == "en"
+    assert html.css_first("html").attributes["lang"] == "ja"
+    canonical = html.css_first("link[rel=canonical]")
+    assert canonical is not None
+    assert canonical.attributes["href"] == "https://help.example.com/payouts/payouts/"
+    assert html.css_first("meta[name=robots]").attributes["content"] == "noindex"
+    hreflangs = {link.attributes["hreflang"] for link in html.css("link[rel=alternate][hreflang]")}
+    assert hreflangs == {"en", "x-default"}
+
+
+def test_translated_page_has_no_notice_and_both_alternates(
+    build_site: Callable[..., BuiltSite],
+) -> None:
+    site = build_site(bilingual_files())
+    html = site.html("ja/payments/refunds/index.html")
+    assert html.css_first(".kb-notice") is None
+    assert html.css_first("meta[name=robots]") is None
+    alternates = {
+        link.attributes["hreflang"]: link.attributes["href"]
+        for link in html.css("link[rel=alternate][hreflang]")
+    }
+    assert alternates == {
+        "en": "https://help.example.com/payments/refunds/",
+        "ja": "https://help.example.com/ja/payments/refunds/",
+        "x-default": "https://help.example.com/payments/refunds/",
+    }
+
+
+def test_stale_translation_links_to_the_english_version(
+    build_site: Callable[..., BuiltSite],
+) -> None:
+    site = build_site(bilingual_files(stale=True))
+    notice = site.html("ja/payments/refunds/index.html").css_first(".kb-notice--stale")
+    assert notice is not None
+    link = notice.css_first("a")
+    assert link is not None
+    assert link.attributes["href"] == "../../../payments/refunds/"
+    assert link.attributes["hreflang"] == "en"
+
+
+def test_japanese_only_article_does_not_advertise_english(
+    build_site: Callable[..., BuiltSite], allowed_warnings: list[str]
+) -> None:
+    allowed_warnings.append("orphan-translation")
+    files = bilingual_files()
+    files["docs/ja/payments/campaign.md"] = (
+        "---\ntitle: キャンペーン\ndescription: 日本だけの案内です。\nproducts: [payments]\n---\n\n"
+        "# キャンペーン\n\n日本限定です。\n"
+    )
+    site = build_site(files)
+    html = site.html("ja/payments/campaign/index.html")
+    hreflangs = {link.attributes["hreflang"] for link in html.css("link[rel=alternate][hreflang]")}
+    assert hreflangs == {"ja", "x-default"}
+    switcher = {a.attributes["hreflang"]: a.text(strip=True) for a in html.css(".md-select__link")}
+    assert switcher["en"] == "English（ホームページ）"
+
+
+def test_each_finding_is_logged_once_although_i18n_builds_twice(
+    build_site: Callable[..., BuiltSite],
+) -> None:
+    site = build_site(bilingual_files(stale=True))
+    infos = site.kb_messages(logging.INFO)
+    stale = [m for m in infos if "stale-translation" in m]
+    missing = [m for m in infos if "missing-translation" in m]
+    assert len(stale) == 1
+    assert stale[0].startswith("docs/ja/payments/refunds.md:1: KB103")
+    assert len(missing) == 1
+    assert "docs/en/payouts/payouts.md" in missing[0]
+
+
+def test_strict_build_aborts_on_an_error_finding(
+    build_site: Callable[..., BuiltSite], allowed_warnings: list[str]
+) -> None:
+    from mkdocs.exceptions import Abort
+
+    allowed_warnings.append("heading-mismatch")
+    files = bilingual_files()
+    files["docs/ja/payments/refunds.md"] = str(files["docs/ja/payments/refunds.md"]).replace(
+        "## 返金のタイミング", "### 返金のタイミング"
+    )
+    with pytest.raises(Abort):
+        build_site(files, strict=True)
+
+
+def test_japanese_404_page_is_in_japanese(build_site: Callable[..., BuiltSite]) -> None:
+    site = build_site(bilingual_files())
+    english = site.html("404.html")
+    japanese = site.html("ja/404.html")
+    assert english.css_first("html").attributes["lang"] == "en"
+    assert english.css_first("article h1").text() == "Page not found"
+    assert japanese.css_first("html").attributes["lang"] == "ja"
+    assert japanese.css_first("article h1").text() == "ページが見つかりません"
+
+
+def test_fallback_pages_stay_out_of_the_sitemap_and_search(
+    build_site: Callable[..., BuiltSite],
+) -> None:
+    site = build_site(bilingual_files())
+    sitemap = (site.site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "https://help.example.com/ja/payments/refunds/" in sitemap
+    assert "<loc>https://help.example.com/ja/payouts/payouts/</loc>" not in sitemap
+    index = (site.site / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert '"location":"ja/payouts/payouts/' not in index.replace(" ", "")
+
+
+def test_disabled_plugin_leaves_the_stock_build(build_site: Callable[..., BuiltSite]) -> None:
+    config_plugins = [
+        {"search": {"lang": ["en", "ja"]}},
+        {"i18n": {"docs_structure": "folder", "languages": [
+            {"locale": "en", "default": True, "name": "English", "build": True},
+            {"locale": "ja", "name": "日本語", "build": True}]}},
+        {"kb": {"enabled": False}},
+    ]
+    site = build_site(bilingual_files(), plugins=config_plugins)
+    assert site.html("ja/payouts/payouts/index.html").css_first(".kb-notice") is None
+    assert site.kb_messages() == []
