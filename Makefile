@@ -24,7 +24,7 @@ site: $(VENV)/.installed  ## build the site into site/ (fails on any error or wa
 	$(BIN)/mkdocs build --strict
 
 serve: $(VENV)/.installed  ## browse the site at http://127.0.0.1:8000/
-	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+	$(BIN)/mkdocs serve --dirty --dev-addr 127.0.0.1:8000
 
 check: $(VENV)/.installed  ## run kb's article checks without building
 	$(BIN)/kb check --strict

@@ -21,6 +21,8 @@ class I18nView:
     """`folder` or `suffix`."""
     nested_build: bool
     """True while static-i18n re-runs the build for a further language."""
+    names: dict[str, str]
+    """Each language's name as the switcher shows it (`English`, `日本語`)."""
 
 
 def i18n_view(plugins: Any) -> I18nView | None:
@@ -37,6 +39,7 @@ def i18n_view(plugins: Any) -> I18nView | None:
         languages=tuple(languages),
         layout=i18n.config.docs_structure,
         nested_build=bool(i18n.building),
+        names={lang.locale: lang.name for lang in i18n.config.languages},
     )
 
 

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from babel.dates import format_date
 from mkdocs.config import base
 from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
 from kb.catalog import site_strings
 from kb.check import CheckResult, TranslationStatus, run_check
+from kb.cjk import NO_SPACE_LANGUAGES, join_cjk_line_breaks
 from kb.findings import Finding, Severity
 from kb.i18n_adapter import I18nView, file_language, i18n_view, language_relative_path
-from kb.project import ProjectError, project_from_options
+from kb.project import ProjectError, parse_severity, project_from_options, rule_from_key
+from kb.site_model import ArticleEntry, SiteModel
 from kb.slugs import heading_ids, with_heading_ids
 from kb.urls import absolute_url, alternates, page_path
 
@@ -32,6 +38,23 @@ log = get_plugin_logger("kb")
 TEMPLATES_DIR = str(resources.files("kb") / "templates")
 # Searched before static-i18n's own sitemap template, which it puts first in theme.dirs.
 FIRST_TEMPLATES_DIR = str(resources.files("kb") / "templates_first")
+
+
+class _SeverityMap(c.Type[dict[str, str]]):
+    """A mapping of rule names or codes to `error | warning | info | ignore`."""
+
+    def __init__(self) -> None:
+        super().__init__(dict, default={})
+
+    def run_validation(self, value: object) -> dict[str, str]:
+        mapping = super().run_validation(value)
+        for key, level in mapping.items():
+            try:
+                rule_from_key(str(key))
+                parse_severity(level, where=f"severity.{key}")
+            except ProjectError as error:
+                raise ValidationError(str(error)) from error
+        return mapping
 
 
 class _ParityOptions(base.Config):
@@ -53,7 +76,7 @@ class KbConfig(base.Config):
     """Turn every kb check and page decoration off (e.g. to time a stock build)."""
     taxonomy = c.Optional(c.Type(str))
     """Path to the product taxonomy, relative to `mkdocs.yml`; `products.yml` when present."""
-    severity = c.Type(dict, default={})
+    severity = _SeverityMap()
     """Severity per rule name or code: `error`, `warning`, `info` or `ignore`."""
     parity = c.SubConfig(_ParityOptions)
     """Options of the translation parity rules."""
@@ -70,6 +93,7 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     def __init__(self) -> None:
         self.result: CheckResult | None = None
+        self.site: SiteModel | None = None
         self._english_404: str | None = None
 
     @event_priority(-110)
@@ -83,8 +107,10 @@ class KbPlugin(BasePlugin[KbConfig]):
                 (i for i, d in enumerate(dirs) if Path(d).parent.name == "material"), len(dirs) - 1
             )
             dirs.insert(theme_dir, TEMPLATES_DIR)
-        if FIRST_TEMPLATES_DIR not in dirs:
-            dirs.insert(0, FIRST_TEMPLATES_DIR)
+        # static-i18n inserts its sitemap template first on every language build: stay ahead.
+        if FIRST_TEMPLATES_DIR in dirs:
+            dirs.remove(FIRST_TEMPLATES_DIR)
+        dirs.insert(0, FIRST_TEMPLATES_DIR)
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -94,24 +120,80 @@ class KbPlugin(BasePlugin[KbConfig]):
         view = self._view(config)
         if view is not None and view.nested_build and self.result is not None:
             return
-        root = Path(config.config_file_path or ".").resolve().parent
+        config_file = Path(config.config_file_path or "mkdocs.yml").resolve()
+        root = Path.cwd()
         try:
             project = project_from_options(
                 root=root,
                 docs_dir=Path(config.docs_dir),
                 languages=list(view.languages) if view else None,
+                default_language=view.default_language if view else None,
                 layout=view.layout if view else "folder",
                 options=self._options(),
+                config_dir=config_file.parent,
+                config_file=config_file,
             )
             self.result = run_check(project)
         except ProjectError as error:
             raise PluginError(f"kb: the configuration is invalid\n{error}") from error
         for finding in self.result.findings:
             self._log(finding, root)
+        taxonomy = self.result.taxonomy
+        self.site = SiteModel(
+            self.result.articles,
+            taxonomy.products if taxonomy is not None else [],
+            view.languages if view else (project.source_language,),
+            project.source_language,
+        )
+
+    @event_priority(-110)
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        """Add a page per product in the language being built; after i18n (-100) sorts files."""
+        view = self._view(config)
+        if not self.config.enabled or self.site is None or view is None:
+            return None
+        for product in self.site.products:
+            path = page_path(
+                f"products/{product.id}.md", view.current_language, view.default_language
+            )
+            name = product.name.get(view.current_language) or product.id
+            content = (
+                f"---\ntitle: {json.dumps(name, ensure_ascii=False)}\n"
+                f"template: kb-product.html\nkb_product: {product.id}\n"
+                "search:\n  exclude: true\n---\n"
+            )
+            generated = File.generated(config, f"{path.rstrip('/')}.md", content=content)
+            files.append(generated)
+        return files
+
+    @event_priority(-110)
+    def on_nav(
+        self, nav: Navigation, /, *, config: MkDocsConfig, files: Files
+    ) -> Navigation | None:
+        """Navigation from the taxonomy: home, then one entry per product; after i18n (-100)."""
+        view = self._view(config)
+        if not self.config.enabled or self.site is None or view is None:
+            return None
+        items: list[Any] = [nav.homepage] if nav.homepage is not None else []
+        for product in self.site.products:
+            path = page_path(
+                f"products/{product.id}.md", view.current_language, view.default_language
+            )
+            file = files.get_file_from_path(f"{path.rstrip('/')}.md")
+            if file is not None and file.page is not None:
+                items.append(file.page)
+        for page in nav.pages:
+            page.parent = None
+            page.previous_page = page.next_page = None
+        nav.items = items
+        nav.pages = list(items)
+        return nav
 
     @staticmethod
     def _log(finding: Finding, root: Path) -> None:
-        text = f"{finding.path}:{finding.line}: {finding.code} {finding.rule.value}: {finding.message}"
+        text = (
+            f"{finding.path}:{finding.line}: {finding.code} {finding.rule.value}: {finding.message}"
+        )
         if finding.hint:
             text += f" (hint: {finding.hint})"
         if finding.severity in (Severity.ERROR, Severity.WARNING):
@@ -141,28 +223,33 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Give translated headings the English ids; keep fallback pages out of search."""
+        """Give translated headings the English ids, join Japanese soft line breaks, and keep
+        fallback pages out of search."""
         if not self.config.enabled or self.result is None:
             return None
         located = self._page_languages(page, config)
         if located is None:
             return None
         view, rel, source_lang = located
+        if rel == "index.md":
+            page.meta.setdefault("template", "kb-home.html")
         if source_lang != view.current_language:
             page.meta.setdefault("search", {})["exclude"] = True
             return None
+        if source_lang in NO_SPACE_LANGUAGES:
+            markdown = join_cjk_line_breaks(markdown)
         if source_lang == view.default_language:
-            return None
+            return markdown
         article = self.result.article(source_lang, rel)
         english = self.result.article(view.default_language, rel)
         if article is None or english is None:
-            return None
+            return markdown
         return with_heading_ids(markdown, heading_ids(article, english))
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext | None:
-        """Tell the templates about notices, hreflang alternates and the switcher; after i18n (50)."""
+        """Give templates notices, hreflang alternates and the switcher; after i18n (50)."""
         if not self.config.enabled:
             return None
         located = self._page_languages(page, config)
@@ -170,17 +257,22 @@ class KbPlugin(BasePlugin[KbConfig]):
             return None
         view, rel, source_lang = located
         lang = view.current_language
-        have = [other for other in view.languages if self.result.article(other, rel)]
+        generated = isinstance(page.meta.get("kb_product"), str)
+        have = [other for other in view.languages if generated or self.result.article(other, rel)]
         fallback = source_lang != lang
         status = self.result.status(lang, rel)
         english_path = page_path(
-            rel, view.default_language, view.default_language,
+            rel,
+            view.default_language,
+            view.default_language,
             directory_urls=config.use_directory_urls,
         )
         kb_page: dict[str, Any] = {
             "language": lang,
             "alternates": alternates(
-                rel, have, site_url=config.site_url or "",
+                rel,
+                have,
+                site_url=config.site_url or "",
                 default_language=view.default_language,
                 directory_urls=config.use_directory_urls,
             ),
@@ -192,37 +284,111 @@ class KbPlugin(BasePlugin[KbConfig]):
         }
         if fallback:
             kb_page.update(
-                notice="untranslated", content_lang=source_lang, noindex=True,
+                notice="untranslated",
+                content_lang=source_lang,
+                noindex=True,
                 canonical=absolute_url(config.site_url, english_path) if config.site_url else None,
             )
         elif status is TranslationStatus.STALE and self.config.notices:
             kb_page["notice"] = "stale"
         if not self.config.notices and kb_page["notice"] == "untranslated":
             kb_page["notice"] = None
+        kb_page.update(self._site_context(page, rel, view))
         context["kb_page"] = kb_page
         context["kb_strings"] = site_strings(lang)
-        self._fix_switcher(config, have, view)
+        self._set_switcher(config, rel, have, view)
+        return context
+
+    def _site_context(self, page: Page, rel: str, view: I18nView) -> dict[str, Any]:
+        """Breadcrumbs, chips, related articles, product listings and home cards of a page."""
+        site = self.site
+        if site is None:
+            return {}
+        lang = view.current_language
+        here = page.url or "./"
+        strings = site_strings(lang)
+
+        def url(target_rel: str) -> str:
+            return get_relative_url(
+                page_path(target_rel, lang, view.default_language) or "./", here
+            )
+
+        names = {p.id: p.name.get(lang) or p.id for p in site.products}
+        context: dict[str, Any] = {}
+        product_id = page.meta.get("kb_product")
+        if rel == "index.md":
+            context["product_cards"] = [
+                {
+                    "id": listing.id,
+                    "icon": listing.icon,
+                    "name": listing.name,
+                    "description": listing.description,
+                    "count": len(listing.articles),
+                    "url": url(f"products/{listing.id}.md"),
+                }
+                for listing in site.listings(lang)
+            ]
+            return context
+        if isinstance(product_id, str):
+            listing = next((x for x in site.listings(lang) if x.id == product_id), None)
+            if listing is not None:
+                context["product"] = {
+                    "id": listing.id,
+                    "icon": listing.icon,
+                    "name": listing.name,
+                    "description": listing.description,
+                    "articles": [self._link(entry, url) for entry in listing.articles],
+                }
+                context["breadcrumbs"] = [{"title": strings["home"], "url": url("index.md")}]
+            return context
+        entry = site.entry(lang, rel)
+        if entry is None:
+            return context
+        known = [p for p in entry.products if p in names]
+        context["products"] = [
+            {"id": p, "name": names[p], "url": url(f"products/{p}.md")} for p in known
+        ]
+        context["breadcrumbs"] = [{"title": strings["home"], "url": url("index.md")}]
+        if known:
+            context["breadcrumbs"].append(
+                {"title": names[known[0]], "url": url(f"products/{known[0]}.md")}
+            )
+        context["related"] = [self._link(other, url) for other in site.related(lang, rel)]
+        if entry.last_reviewed is not None:
+            context["last_reviewed"] = {
+                "iso": entry.last_reviewed.isoformat(),
+                "text": format_date(entry.last_reviewed, "long", locale=lang),
+            }
         return context
 
     @staticmethod
-    def _fix_switcher(config: MkDocsConfig, have: list[str], view: I18nView) -> None:
-        """Say so in the switcher when a language has no version of this page (i18n links home)."""
-        alternate = config.extra.get("alternate")
+    def _link(entry: ArticleEntry, url: Any) -> dict[str, str]:
+        return {"title": entry.title, "description": entry.description, "url": url(entry.rel)}
+
+    @staticmethod
+    def _set_switcher(config: MkDocsConfig, rel: str, have: list[str], view: I18nView) -> None:
+        """Point the switcher at this page in each language, or say that a language lacks it."""
+        # static-i18n assigns `config.extra.alternate` as an attribute, which is what Jinja reads.
+        alternate = getattr(config.extra, "alternate", None)
         if not isinstance(alternate, list):
             return
+        unavailable = site_strings(view.current_language)["switcher_unavailable"]
         for entry in alternate:
-            if isinstance(entry, dict) and entry.get("lang") not in have and entry.get("lang"):
-                language = str(entry["lang"])
-                name = str(entry.get("name", language))
-                entry["name"] = site_strings(view.current_language)["switcher_unavailable"].format(
-                    name=name
-                )
-                entry["link"] = "/" if language == view.default_language else f"/{language}/"
+            language = entry.get("lang") if isinstance(entry, dict) else None
+            if language not in view.names:
+                continue
+            name = view.names[language]
+            if language in have:
+                entry["name"] = name
+                entry["link"] = page_path(rel, language, view.default_language) or "./"
+            else:
+                entry["name"] = unavailable.format(name=name)
+                entry["link"] = page_path("index.md", language, view.default_language) or "./"
 
     def on_template_context(
         self, context: TemplateContext, /, *, template_name: str, config: MkDocsConfig
     ) -> TemplateContext | None:
-        """Give static templates (404) their language's strings; keep fallbacks out of the sitemap."""
+        """Give static templates (404, sitemap) their language's strings and entries."""
         if not self.config.enabled:
             return None
         view = self._view(config)
@@ -244,7 +410,10 @@ class KbPlugin(BasePlugin[KbConfig]):
         for rel in sorted(languages_of):
             have = [lang for lang in view.languages if lang in languages_of[rel]]
             links = alternates(
-                rel, have, site_url=config.site_url, default_language=view.default_language,
+                rel,
+                have,
+                site_url=config.site_url,
+                default_language=view.default_language,
                 directory_urls=config.use_directory_urls,
             )
             for alternate in links:

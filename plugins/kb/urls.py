@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from posixpath import splitext
 
 
-def page_path(rel: str, language: str, default_language: str, *, directory_urls: bool = True) -> str:
+def page_path(
+    rel: str, language: str, default_language: str, *, directory_urls: bool = True
+) -> str:
     """Site-relative URL path of the article `rel` in `language`.
 
     Args:
@@ -70,13 +72,19 @@ def alternates(
     if not site_url or not languages_with_article:
         return []
     links = [
-        Alternate(lang, absolute_url(site_url, page_path(rel, lang, default_language,
-                                                         directory_urls=directory_urls)))
+        Alternate(
+            lang,
+            absolute_url(
+                site_url, page_path(rel, lang, default_language, directory_urls=directory_urls)
+            ),
+        )
         for lang in languages_with_article
     ]
     default = default_language if default_language in languages_with_article else None
-    fallback_href = links[0].href if default is None else next(
-        link.href for link in links if link.hreflang == default
+    fallback_href = (
+        links[0].href
+        if default is None
+        else next(link.href for link in links if link.hreflang == default)
     )
     links.append(Alternate("x-default", fallback_href))
     return links

@@ -7,13 +7,15 @@ import http.server
 import os
 import shutil
 import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
@@ -132,16 +134,18 @@ def page(browser: Any, server: str, traffic: Traffic) -> Iterator[Any]:
     page.on("request", lambda request: traffic.requests.append(request.url))
     page.on(
         "response",
-        lambda response: traffic.failures.append(f"{response.status} {response.url}")
-        if response.status >= 400
-        else None,
+        lambda response: (
+            traffic.failures.append(f"{response.status} {response.url}")
+            if response.status >= 400
+            else None
+        ),
     )
     page.on("requestfailed", lambda request: traffic.failures.append(f"failed {request.url}"))
     page.on(
         "console",
-        lambda message: traffic.console_errors.append(message.text)
-        if message.type == "error"
-        else None,
+        lambda message: (
+            traffic.console_errors.append(message.text) if message.type == "error" else None
+        ),
     )
     page.on("pageerror", lambda error: traffic.console_errors.append(str(error)))
     yield page

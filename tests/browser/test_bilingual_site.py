@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .conftest import Traffic
+if TYPE_CHECKING:
+    from .conftest import Traffic
 
 pytestmark = pytest.mark.browser
 
@@ -38,8 +39,9 @@ def test_switcher_goes_to_the_same_article(
     assert page.locator("html").get_attribute("lang") == target_lang
 
 
-@pytest.mark.parametrize(("path", "lang"), [(ARTICLE, "en"), (f"ja/{ARTICLE}", "ja"), ("", "en"),
-                                            ("ja/", "ja")])
+@pytest.mark.parametrize(
+    ("path", "lang"), [(ARTICLE, "en"), (f"ja/{ARTICLE}", "ja"), ("", "en"), ("ja/", "ja")]
+)
 def test_html_lang_matches_the_page_language(page: Any, server: str, path: str, lang: str) -> None:
     open_page(page, server, path)
     assert page.locator("html").get_attribute("lang") == lang
@@ -82,8 +84,9 @@ def test_japanese_text_uses_a_japanese_font_and_nothing_leaves_loopback(
     session.send("DOM.enable")
     session.send("CSS.enable")
     document = session.send("DOM.getDocument")
-    node = session.send("DOM.querySelector", {"nodeId": document["root"]["nodeId"],
-                                              "selector": "article h1"})
+    node = session.send(
+        "DOM.querySelector", {"nodeId": document["root"]["nodeId"], "selector": "article h1"}
+    )
     fonts = session.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
     used = {font["familyName"] for font in fonts}
     assert any("Noto Sans CJK JP" in name or "Noto Sans JP" in name for name in used), used

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
-from selectolax.parser import HTMLParser
+from selectolax.lexbor import LexborHTMLParser as HTMLParser
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from pathlib import Path
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -97,8 +99,13 @@ def allowed_warnings() -> list[str]:
 
 
 @pytest.fixture
-def build_site(tmp_path: Path, allowed_warnings: list[str]) -> Iterator[Callable[..., BuiltSite]]:
-    """Return a function that writes `{path: text}` files plus mkdocs.yml and builds them."""
+def build_site(
+    tmp_path: Path, allowed_warnings: list[str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., BuiltSite]]:
+    """Return a function that writes `{path: text}` files plus mkdocs.yml and builds them there.
+
+    The build runs from the site's directory, as a writer would run `mkdocs build`.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -131,6 +138,7 @@ def build_site(tmp_path: Path, allowed_warnings: list[str]) -> Iterator[Callable
         )
         result = BuiltSite(root)
         built.append(result)
+        monkeypatch.chdir(root)
         start = len(recorder.records)
         try:
             build(load_config(str(root / "mkdocs.yml"), strict=strict))

@@ -1,0 +1,208 @@
+"""Benchmark: `mkdocs build` of generated bilingual corpora, kb's configuration against stock.
+
+Generates corpora of N article pairs with scripts/gen_corpus.py, then times whole
+`mkdocs build` processes (start-up included) of
+
+- the project's configuration (this repository's mkdocs.yml: kb plugin, product navigation), and
+- the stock configuration (the same mkdocs.yml without kb, static-i18n's defaults),
+
+alternating the two within one call, and prints medians (min-max). The stock build grows with the
+square of the site (about 320 s at 2,000 pairs, see shared/notes), so it is only run up to
+`--stock-max` pairs. With `--serve`, it also times how long `mkdocs serve --dirty` takes to show an
+edited article on the largest corpus.
+
+Usage:
+    python scripts/bench_build.py                       # 100, 500, 1000, 2000 pairs
+    python scripts/bench_build.py --pairs 100 500 --runs 3 --serve
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+class _Loader(yaml.SafeLoader):
+    """Reads mkdocs.yml, keeping `!ENV` and `!!python/...` tags as plain values."""
+
+
+_Loader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+def generate(pairs: int, out: Path) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "scripts" / "gen_corpus.py"),
+            "--pairs",
+            str(pairs),
+            "--out",
+            str(out),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def write_configs(corpus: Path) -> tuple[Path, Path]:
+    """The project's mkdocs.yml and a stock variant (no kb, static-i18n defaults)."""
+    config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_Loader)
+    config["docs_dir"] = "docs"
+    config["site_dir"] = "site"
+    project = corpus / "mkdocs.yml"
+    project.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    stock = dict(config)
+    plugins = []
+    for entry in config["plugins"]:
+        name = entry if isinstance(entry, str) else next(iter(entry))
+        if name == "kb":
+            continue
+        if name == "i18n":
+            options = dict(entry["i18n"])
+            options.pop("reconfigure_search", None)
+            entry = {"i18n": options}
+        plugins.append(entry)
+    stock["plugins"] = plugins
+    stock["site_dir"] = "site-stock"
+    stock_path = corpus / "mkdocs.stock.yml"
+    stock_path.write_text(yaml.safe_dump(stock, allow_unicode=True), encoding="utf-8")
+    return project, stock_path
+
+
+def time_build(config: Path) -> float:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    start = time.perf_counter()
+    done = subprocess.run(
+        [str(BIN / "mkdocs"), "build", "-q", "-f", str(config)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"build of {config} failed:\n{done.stderr[-2000:]}")
+    return elapsed
+
+
+def summary(times: list[float]) -> str:
+    if not times:
+        return "not run"
+    return f"{statistics.median(times):6.2f} s ({min(times):.2f}-{max(times):.2f})"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def time_serve_reload(corpus: Path, config: Path, timeout: float = 120.0) -> float:
+    """Seconds from saving an edited article to `mkdocs serve --dirty` serving the change."""
+    port = free_port()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    server = subprocess.Popen(
+        [str(BIN / "mkdocs"), "serve", "--dirty", "-f", str(config), "-a", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    article = next(iter(sorted((corpus / "docs" / "ja").rglob("*.md"))))
+    rel = article.relative_to(corpus / "docs" / "ja").with_suffix("")
+    url = f"http://127.0.0.1:{port}/ja/{rel.as_posix()}/"
+    try:
+        deadline = time.monotonic() + timeout
+        while not _fetch(url):
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("mkdocs serve did not start")
+            time.sleep(0.5)
+        marker = f"kb-bench-{time.time_ns()}"
+        with article.open("a", encoding="utf-8") as handle:
+            handle.write(f"\n\n{marker}\n")
+        start = time.perf_counter()
+        while marker not in _fetch(url):
+            if time.perf_counter() - start > timeout:
+                raise SystemExit("the edit never appeared")
+            time.sleep(0.1)
+        return time.perf_counter() - start
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+            return str(response.read().decode("utf-8", "replace"))
+    except OSError:
+        return ""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, nargs="+", default=[100, 500, 1000, 2000])
+    parser.add_argument("--runs", type=int, default=3, help="counted runs per configuration")
+    parser.add_argument("--stock-max", type=int, default=500, help="largest corpus built stock")
+    parser.add_argument("--serve", action="store_true", help="also time a serve reload")
+    parser.add_argument("--keep", type=Path, help="keep corpora in this directory")
+    args = parser.parse_args()
+
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="kb-bench-build-"))
+    rows = []
+    try:
+        for pairs in args.pairs:
+            corpus = workdir / f"n{pairs}"
+            if not (corpus / "docs").is_dir():
+                generate(pairs, corpus)
+            project, stock = write_configs(corpus)
+            ours: list[float] = []
+            theirs: list[float] = []
+            run_stock = pairs <= args.stock_max
+            time_build(project)  # warm-up: imports and file cache
+            for _ in range(args.runs):
+                ours.append(time_build(project))
+                if run_stock:
+                    theirs.append(time_build(stock))
+            pages = sum(1 for _ in (corpus / "site").rglob("index.html"))
+            rows.append((pairs, pages, summary(ours), summary(theirs), ours, theirs))
+            print(f"{pairs:>6} pairs  kb {summary(ours)}  stock {summary(theirs)}", flush=True)
+        print()
+        print("| pairs | pages written | kb build (median, min-max) | stock build | stock / kb |")
+        print("|---|---|---|---|---|")
+        for pairs, pages, ours_text, theirs_text, ours, theirs in rows:
+            ratio = (
+                f"{statistics.median(theirs) / statistics.median(ours):.1f}x"
+                if theirs
+                else "see notes"
+            )
+            print(f"| {pairs} | {pages} | {ours_text} | {theirs_text} | {ratio} |")
+        medians = {pairs: statistics.median(ours) for pairs, _, _, _, ours, _ in rows}
+        if 1000 in medians and 2000 in medians:
+            print(f"\n2,000 / 1,000 pairs: {medians[2000] / medians[1000]:.2f}x (linear is 2.0x)")
+        if args.serve:
+            largest = max(args.pairs)
+            corpus = workdir / f"n{largest}"
+            project, _ = write_configs(corpus)
+            reloads = [time_serve_reload(corpus, project) for _ in range(3)]
+            print(f"\nmkdocs serve --dirty, {largest} pairs: edit visible after {summary(reloads)}")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

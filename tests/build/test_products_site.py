@@ -1,0 +1,156 @@
+"""The site organised around products: home cards, product pages, chips, breadcrumbs, related."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from .test_site_build import EN_INDEX, JA_INDEX, digest_of
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from .conftest import BuiltSite
+
+pytestmark = pytest.mark.build
+
+
+def article(title: str, products: str, body: str = "Text.", reviewed: str = "") -> str:
+    extra = f"last_reviewed: {reviewed}\n" if reviewed else ""
+    return (
+        f"---\ntitle: {title}\ndescription: About {title}.\nproducts: {products}\n{extra}---\n\n"
+        f"# {title}\n\n{body}\n"
+    )
+
+
+def translated(en: str, title: str, products: str, reviewed: str = "") -> str:
+    extra = f"last_reviewed: {reviewed}\n" if reviewed else ""
+    return (
+        f"---\ntitle: {title}\ndescription: {title}について。\nproducts: {products}\n{extra}"
+        f"source_digest: {digest_of(en)}\n---\n\n# {title}\n\n本文です。\n"
+    )
+
+
+def product_files() -> dict[str, str | bytes]:
+    refunds = article("Refunds", "[payments]", reviewed="2026-11-25")
+    schedule = article("Payout schedule", "[payouts, payments]")
+    fees = article("Fees", "[payments]")
+    return {
+        "docs/en/index.md": EN_INDEX,
+        "docs/ja/index.md": JA_INDEX,
+        "docs/en/payments/refunds.md": refunds,
+        "docs/ja/payments/refunds.md": translated(refunds, "返金", "[payments]", "2026-11-25"),
+        "docs/en/payouts/schedule.md": schedule,
+        "docs/ja/payouts/schedule.md": translated(
+            schedule, "入金スケジュール", "[payouts, payments]"
+        ),
+        "docs/en/payments/fees.md": fees,  # not translated: served by fallback in Japanese
+    }
+
+
+def titles(site: BuiltSite, page: str, selector: str) -> list[str]:
+    return [node.text(strip=True) for node in site.html(page).css(selector)]
+
+
+def test_product_pages_list_exactly_their_articles_per_language(
+    build_site: Callable[..., BuiltSite],
+) -> None:
+    site = build_site(product_files())
+    assert titles(site, "products/payments/index.html", ".kb-article-list__item > a") == [
+        "Fees",
+        "Refunds",
+        "Payout schedule",
+    ]
+    assert titles(site, "products/payouts/index.html", ".kb-article-list__item > a") == [
+        "Payout schedule"
+    ]
+    assert titles(site, "ja/products/payments/index.html", ".kb-article-list__item > a") == [
+        "Fees",
+        "返金",
+        "入金スケジュール",
+    ]
+    assert titles(site, "ja/products/payouts/index.html", ".kb-article-list__item > a") == [
+        "入金スケジュール"
+    ]
+    ja = site.html("ja/products/payouts/index.html")
+    assert ja.css_first("h1").text(strip=True) == "入金"
+    assert ja.css_first(".kb-product__description").text(strip=True) == "売上を入金します。"
+
+
+def test_product_page_links_resolve_to_the_language_pages(
+    build_site: Callable[..., BuiltSite],
+) -> None:
+    site = build_site(product_files())
+    links = [
+        a.attributes["href"]
+        for a in site.html("ja/products/payments/index.html").css(".kb-article-list__item > a")
+    ]
+    assert links == ["../../payments/fees/", "../../payments/refunds/", "../../payouts/schedule/"]
+    for link in links:
+        assert (site.site / "ja/products/payments" / link / "index.html").resolve().is_file()
+
+
+def test_article_has_chips_breadcrumbs_related_and_review_date(
+    build_site: Callable[..., BuiltSite],
+) -> None:
+    site = build_site(product_files())
+    ja = site.html("ja/payouts/schedule/index.html")
+    assert [a.text(strip=True) for a in ja.css(".kb-chip")] == ["入金", "カード決済"]
+    assert [a.attributes["href"] for a in ja.css(".kb-chip")] == [
+        "../../products/payouts/",
+        "../../products/payments/",
+    ]
+    assert [a.text(strip=True) for a in ja.css(".kb-breadcrumbs a")] == ["ホーム", "入金"]
+    assert [a.text(strip=True) for a in ja.css(".kb-related li > a")] == ["Fees", "返金"]
+    en = site.html("payments/refunds/index.html")
+    assert en.css_first(".kb-reviewed time").text() == "November 25, 2026"
+    assert (
+        site.html("ja/payments/refunds/index.html").css_first(".kb-reviewed time").text()
+        == "2026年11月25日"
+    )
+    related = [a.text(strip=True) for a in en.css(".kb-related li > a")]
+    assert "Refunds" not in related
+    assert related == ["Fees", "Payout schedule"]
+
+
+def test_fallback_article_sits_under_its_product_in_japanese(
+    build_site: Callable[..., BuiltSite],
+) -> None:
+    site = build_site(product_files())
+    ja = site.html("ja/payments/fees/index.html")
+    assert [a.text(strip=True) for a in ja.css(".kb-chip")] == ["カード決済"]
+    assert [a.text(strip=True) for a in ja.css(".kb-breadcrumbs a")] == ["ホーム", "カード決済"]
+
+
+def test_home_has_product_cards_with_counts(build_site: Callable[..., BuiltSite]) -> None:
+    site = build_site(product_files())
+    cards = site.html("ja/index.html").css(".kb-product-card")
+    assert [card.css_first(".kb-product-card__name").text() for card in cards] == [
+        "カード決済",
+        "入金",
+    ]
+    assert [card.css_first(".kb-product-card__count").text() for card in cards] == [
+        "3件の記事",
+        "1件の記事",
+    ]
+    assert site.html("index.html").css_first(".kb-search-hero") is not None
+
+
+def test_navigation_lists_home_and_products_only(build_site: Callable[..., BuiltSite]) -> None:
+    site = build_site(product_files())
+    nav = site.html("ja/payments/refunds/index.html").css(
+        ".md-nav--primary > .md-nav__list > .md-nav__item > .md-nav__link"
+    )
+    assert [node.text(strip=True) for node in nav] == ["ヘルプ", "カード決済", "入金"]
+
+
+def test_switcher_on_a_product_page_stays_on_the_product(
+    build_site: Callable[..., BuiltSite],
+) -> None:
+    site = build_site(product_files())
+    links = {
+        a.attributes["hreflang"]: a.attributes["href"]
+        for a in site.html("ja/products/payouts/index.html").css(".md-select__link")
+    }
+    assert links == {"en": "../../../products/payouts/", "ja": "./"}
