@@ -69,6 +69,11 @@ class _ContentOptions(base.Config):
     """URL prefixes allowed in `<iframe>`, `<object>` and `<embed>`."""
 
 
+class _LinksOptions(base.Config):
+    cross_language_allowlist = c.ListOfItems(c.Type(str), default=[])
+    """URL prefixes that pages of one language may link to in another (`kb links`)."""
+
+
 class KbConfig(base.Config):
     """Options of the `kb` plugin in `mkdocs.yml`."""
 
@@ -82,6 +87,8 @@ class KbConfig(base.Config):
     """Options of the translation parity rules."""
     content = c.SubConfig(_ContentOptions)
     """Options of the content rules."""
+    links = c.SubConfig(_LinksOptions)
+    """Options of `kb links`, the built-site link checker."""
     notices = c.Type(bool, default=True)
     """Show notices on untranslated and outdated translations."""
 

@@ -1,0 +1,583 @@
+"""`kb links`: check the built site's links, anchors, assets and languages from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+from kb.findings import Finding, Rule, Severity, sort_findings
+
+if TYPE_CHECKING:
+    from kb.external import ExternalOptions
+    from kb.links import LinkOptions, LinkReport
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+FORMATS = ("text", "json", "github", "markdown")
+JSON_VERSION = 1
+_LOCALE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+_MARKDOWN_OPEN_LIMIT = 10
+_MARKDOWN_ROW_LIMIT = 200
+
+_DESCRIPTION = """\
+Check the built site (every language): links to pages, #anchors, images, stylesheets,
+scripts and fonts, and links from one language's pages to another language's articles.
+External links are checked only with --external."""
+_EPILOG = """\
+examples:
+  kb links                                  check site/ (mkdocs.yml supplies languages, docs)
+  kb links build/site --base-path /help/    a site served under https://example.com/help/
+  kb links --format github --strict         annotations for CI, warnings fail too
+  kb links --external --timeout 5           also check links to other sites (needs network)
+  kb links --allow-cross-language ja/legal/ a Japanese page English pages may link to
+
+a finding names the source article and line when it can trace the page back to docs/, else
+the built page and the line of the element. a #fragment must be an id (or a[name]) of the
+target page, except #, #top, text fragments (#:~:text=) and the ids Material's JavaScript
+creates while the page runs (__code_N, __code_N_annotation_M, __codelineno-N-A:B); Material's
+ids in the built HTML (__drawer, __search, __toc, __consent) are checked like any other.
+
+exit status: 0 no errors, 1 errors (warnings too with --strict), 2 usage or configuration error.
+"""
+
+
+class _UsageError(Exception):
+    """A bad option value: one line on stderr and exit status 2."""
+
+
+def add_links_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the arguments of `kb links` to `parser`.
+
+    Args:
+        parser: The `links` subcommand parser (or a standalone one).
+    """
+    parser.add_argument(
+        "site_dir",
+        nargs="?",
+        type=Path,
+        metavar="SITE_DIR",
+        help="the built site (default: site_dir of mkdocs.yml, else site/)",
+    )
+    project = parser.add_argument_group("project")
+    project.add_argument(
+        "--config",
+        metavar="FILE",
+        type=Path,
+        help="MkDocs configuration to read (default: ./mkdocs.yml if present)",
+    )
+    project.add_argument(
+        "--docs-dir",
+        metavar="DIR",
+        type=Path,
+        help="Markdown sources, to name the article and line of a finding "
+        "(default: docs_dir of mkdocs.yml, else docs/)",
+    )
+    project.add_argument(
+        "--languages",
+        metavar="LANGS",
+        help="comma-separated languages, the one at the site root first "
+        "(default: the i18n plugin's, else en,ja)",
+    )
+    project.add_argument(
+        "--base-path",
+        metavar="PATH",
+        help="URL path the site is served under, for links starting with / "
+        "(default: the path of site_url, else /)",
+    )
+    checks = parser.add_argument_group("checks")
+    checks.add_argument(
+        "--allow-cross-language",
+        action="append",
+        default=[],
+        metavar="PREFIX",
+        help="URL prefix (site path such as ja/legal/, or absolute URL) that "
+        "pages of another language may link to; repeatable",
+    )
+    checks.add_argument(
+        "--severity",
+        action="append",
+        default=[],
+        metavar="RULE=LEVEL",
+        help="override a rule's severity: error, warning, info or ignore",
+    )
+    checks.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    checks.add_argument(
+        "--max-page-mb",
+        type=float,
+        default=20.0,
+        metavar="MB",
+        help="skip (and report) pages larger than this (default: 20)",
+    )
+    checks.add_argument(
+        "--jobs",
+        type=int,
+        default=0,
+        metavar="N",
+        help="worker processes (default: by site size and CPUs; 1: none)",
+    )
+    external = parser.add_argument_group("external links")
+    external.add_argument(
+        "--external", action="store_true", help="also check links to other hosts over HTTP"
+    )
+    external.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="per-request time-out (default: 10)",
+    )
+    external.add_argument(
+        "--retries",
+        type=int,
+        default=2,
+        metavar="N",
+        help="retries after a 429, 5xx, time-out or connection error (default: 2)",
+    )
+    external.add_argument(
+        "--per-host",
+        type=int,
+        default=2,
+        metavar="N",
+        help="requests in flight per host (default: 2)",
+    )
+    external.add_argument(
+        "--cache-file",
+        type=Path,
+        default=Path(".cache/kb-links.json"),
+        metavar="FILE",
+        help="answers remembered between runs (default: .cache/kb-links.json)",
+    )
+    external.add_argument(
+        "--cache-ttl",
+        type=float,
+        default=24.0,
+        metavar="HOURS",
+        help="how long a remembered answer is trusted (default: 24)",
+    )
+    external.add_argument(
+        "--no-cache", action="store_true", help="neither read nor write the cache"
+    )
+    output = parser.add_argument_group("output")
+    output.add_argument(
+        "--format", choices=FORMATS, default="text", help="output format (default: text)"
+    )
+    output.add_argument(
+        "--output",
+        metavar="FILE",
+        type=Path,
+        help="write the report to FILE instead of standard output",
+    )
+    output.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="no progress bar (it only shows on a terminal, and never in CI)",
+    )
+
+
+def add_links_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Add the `links` subcommand to `kb`'s subparsers; its handler is `run_links`.
+
+    Args:
+        subparsers: What `ArgumentParser.add_subparsers()` returned.
+
+    Returns:
+        The subcommand's parser (with `handler=run_links` set as a default).
+    """
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "links",
+        help="check the built site's links, anchors, assets and languages",
+        description=_DESCRIPTION,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_links_arguments(parser)
+    parser.set_defaults(handler=run_links)
+    return parser
+
+
+def run_links(args: argparse.Namespace) -> int:
+    """Run `kb links` with parsed arguments, print the report and return the exit status.
+
+    Args:
+        args: Arguments parsed by a parser that `add_links_arguments` set up.
+
+    Returns:
+        0 without errors, 1 with errors (or warnings with `--strict`), 2 on a usage or
+        configuration error (one line on stderr).
+    """
+    from kb.links import LinkConfigError, check_site, external_findings
+
+    started = time.perf_counter()
+    try:
+        options, external_options = _options(args)
+        with _progress_bar(args) as progress:
+            report = check_site(options, progress("pages"))
+            findings = report.findings
+            external_count = 0
+            if args.external and report.external:
+                from kb.external import check_external, failures
+
+                results = check_external(
+                    report.external, external_options, progress("external links")
+                )
+                external_count = len(results)
+                findings = sort_findings(
+                    findings + external_findings(failures(results), report, options)
+                )
+    except (LinkConfigError, _UsageError) as error:
+        return _usage_error(str(error))
+    for notice in report.notices:
+        sys.stderr.write(f"kb links: note: {notice}\n")
+    text = render(
+        findings,
+        report,
+        args.format,
+        seconds=time.perf_counter() - started,
+        external=external_count if args.external else None,
+    )
+    try:
+        if args.output is not None:
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+            args.output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+    except OSError as error:
+        return _usage_error(f"cannot write the report: {error.strerror or error}")
+    failing = sum(1 for f in findings if f.severity is Severity.ERROR)
+    if args.strict:
+        failing += sum(1 for f in findings if f.severity is Severity.WARNING)
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _usage_error(message: str) -> int:
+    first = message.splitlines()[0] if message else "invalid configuration"
+    sys.stderr.write(f"kb links: error: {first}\n")
+    return EXIT_USAGE
+
+
+def _options(args: argparse.Namespace) -> tuple[LinkOptions, ExternalOptions]:
+    from kb.external import ExternalOptions
+    from kb.links import (
+        LinkOptions,
+        SiteConfig,
+        base_path_from_site_url,
+        normalise_base_path,
+        read_site_config,
+    )
+    from kb.project import ProjectError, parse_severity, rule_from_key
+
+    config: SiteConfig | None = None
+    if args.config is not None:
+        if not args.config.is_file():
+            raise _UsageError(f"{args.config} does not exist")
+        config = read_site_config(args.config)
+    elif Path("mkdocs.yml").is_file():
+        config = read_site_config(Path("mkdocs.yml"))
+    site_dir: Path = args.site_dir or (config.site_dir if config else Path("site"))
+    if not site_dir.is_dir():
+        raise _UsageError(f"{site_dir} is not a directory: build the site first (mkdocs build)")
+    if args.languages is not None:
+        languages = tuple(code.strip() for code in args.languages.split(",") if code.strip())
+    else:
+        languages = config.languages if config and config.languages else ("en", "ja")
+    for code in languages:
+        if not _LOCALE.match(code):
+            raise _UsageError(f"--languages: {code!r} is not a language code such as en or ja")
+    if not languages or len(set(languages)) != len(languages):
+        raise _UsageError("--languages: give each language once, the site root's first")
+    docs_dir: Path | None = args.docs_dir or (config.docs_dir if config else Path("docs"))
+    if docs_dir is not None and not docs_dir.is_dir():
+        if args.docs_dir is not None:
+            raise _UsageError(f"--docs-dir {args.docs_dir} is not a directory")
+        docs_dir = None
+    layout = config.layout if config else "folder"
+    if config is None and docs_dir is not None and not (docs_dir / languages[0]).is_dir():
+        layout = "suffix"
+    if args.base_path is not None:
+        base_path = normalise_base_path(args.base_path)
+    else:
+        base_path = base_path_from_site_url(config.site_url) if config else "/"
+    severities = dict(config.severities) if config else {}
+    for override in args.severity:
+        for item in override.split(","):
+            name, equals, level = item.partition("=")
+            if not equals:
+                raise _UsageError(
+                    f"--severity {item!r}: write RULE=LEVEL, e.g. external-link=error"
+                )
+            try:
+                rule = rule_from_key(name)
+                severities[rule] = parse_severity(level, where=f"--severity {rule.value}")
+            except ProjectError as error:
+                raise _UsageError(str(error)) from None
+    for name, value, valid, wanted in (
+        ("--max-page-mb", args.max_page_mb, args.max_page_mb > 0, "a positive number"),
+        ("--timeout", args.timeout, args.timeout > 0, "a positive number"),
+        ("--cache-ttl", args.cache_ttl, args.cache_ttl >= 0, "0 or more"),
+        ("--retries", args.retries, args.retries >= 0, "0 or more"),
+        ("--per-host", args.per_host, args.per_host >= 1, "1 or more"),
+        ("--jobs", args.jobs, args.jobs >= 0, "0 (automatic) or more"),
+    ):
+        if not valid:
+            raise _UsageError(f"{name} {value:g}: must be {wanted}")
+    options = LinkOptions(
+        site_dir=site_dir,
+        languages=languages,
+        base_path=base_path,
+        site_url=config.site_url if config else "",
+        root=Path.cwd(),
+        docs_dir=docs_dir,
+        layout=layout,
+        cross_language_allowlist=(
+            *(config.cross_language_allowlist if config else ()),
+            *args.allow_cross_language,
+        ),
+        severities=severities,
+        max_page_bytes=int(args.max_page_mb * 1024 * 1024),
+        collect_external=bool(args.external),
+        jobs=args.jobs,
+    )
+    external = ExternalOptions(
+        timeout=args.timeout,
+        retries=args.retries,
+        per_host=args.per_host,
+        cache_file=None if args.no_cache else args.cache_file,
+        cache_ttl_hours=args.cache_ttl,
+    )
+    return options, external
+
+
+def _wants_progress(args: argparse.Namespace) -> bool:
+    if args.no_progress or os.environ.get("CI", "").strip().lower() not in ("", "0", "false"):
+        return False
+    return sys.stderr.isatty()
+
+
+ProgressFactory = Callable[[str], Callable[[int, int], None] | None]
+
+
+@contextmanager
+def _progress_bar(args: argparse.Namespace) -> Iterator[ProgressFactory]:
+    if not _wants_progress(args):
+        yield lambda label: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(
+        TextColumn("kb links: {task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=Console(file=sys.stderr),
+        transient=True,
+    ) as bar:
+
+        def factory(label: str) -> Callable[[int, int], None]:
+            task = bar.add_task(label, total=None)
+
+            def update(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            return update
+
+        yield factory
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def _count(findings: Sequence[Finding], severity: Severity) -> int:
+    return sum(1 for finding in findings if finding.severity is severity)
+
+
+def summary(findings: Sequence[Finding], report: LinkReport) -> dict[str, int]:
+    """The `summary` object of the JSON report."""
+    return {
+        "pages": report.pages,
+        "links": report.links,
+        "errors": _count(findings, Severity.ERROR),
+        "warnings": _count(findings, Severity.WARNING),
+        "infos": _count(findings, Severity.INFO),
+    }
+
+
+def totals_line(
+    findings: Sequence[Finding], report: LinkReport, *, external: int | None = None
+) -> str:
+    """`2 errors, 1 warning, 0 infos in 2,002 pages (150,000 links).`"""
+    where = f"in {_plural(report.pages, 'page')} ({_plural(report.links, 'link')}"
+    where += f", {_plural(external, 'external URL')} checked)" if external is not None else ")"
+    if not findings:
+        return f"No findings {where}."
+    counts = [
+        _plural(_count(findings, Severity.ERROR), "error"),
+        _plural(_count(findings, Severity.WARNING), "warning"),
+        _plural(_count(findings, Severity.INFO), "info"),
+    ]
+    return f"{', '.join(counts)} {where}."
+
+
+def render(
+    findings: Sequence[Finding],
+    report: LinkReport,
+    fmt: str,
+    *,
+    seconds: float | None = None,
+    external: int | None = None,
+) -> str:
+    """The report in one of `FORMATS`.
+
+    Args:
+        findings: Sorted findings (internal and, with `--external`, external).
+        report: The run's counts.
+        fmt: `text`, `json`, `github` or `markdown`.
+        seconds: Run time, shown in the text format's last line.
+        external: External URLs checked, or None when they were not.
+
+    Returns:
+        The report, ending with a newline.
+    """
+    if fmt == "json":
+        document = {
+            "version": JSON_VERSION,
+            "findings": [finding.to_dict() for finding in findings],
+            "summary": summary(findings, report),
+        }
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    totals = totals_line(findings, report, external=external)
+    if fmt == "github":
+        return _github(findings, totals)
+    if fmt == "markdown":
+        return _markdown(findings, totals)
+    return _text(findings, totals, seconds)
+
+
+def _rule_counts(findings: Sequence[Finding]) -> list[tuple[Rule, Severity, int]]:
+    counter = Counter((finding.rule, finding.severity) for finding in findings)
+    return sorted(
+        ((r, s, n) for (r, s), n in counter.items()), key=lambda x: (x[0].code, x[1].rank)
+    )
+
+
+def _text(findings: Sequence[Finding], totals: str, seconds: float | None) -> str:
+    lines: list[str] = []
+    previous = None
+    for finding in findings:
+        if previous is not None and finding.path != previous:
+            lines.append("")
+        previous = finding.path
+        lines.append(
+            f"{finding.path}:{finding.line}  {finding.code} {finding.rule.value}  {finding.message}"
+        )
+        if finding.page and not finding.path.endswith(finding.page):
+            lines.append(f"    in the built page {finding.page}")
+        if finding.hint:
+            lines.append(f"    {finding.hint}")
+    if findings:
+        lines.append("")
+    for rule, severity, count in _rule_counts(findings):
+        lines.append(f"{count:>6}  {rule.code} {rule.value} ({severity.value})")
+    took = f" Took {seconds:.1f} s." if seconds is not None else ""
+    lines.append(totals + took)
+    return "\n".join(lines) + "\n"
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def _github(findings: Sequence[Finding], totals: str) -> str:
+    lines = []
+    for finding in findings:
+        level = _GITHUB_LEVEL.get(finding.severity, "notice")
+        title = f"{finding.code} {finding.rule.value}"
+        message = finding.message
+        if finding.page and not finding.path.endswith(finding.page):
+            message += f" (built page {finding.page})"
+        if finding.hint:
+            message += f"\n{finding.hint}"
+        lines.append(
+            f"::{level} file={_escape_property(finding.path)},line={finding.line},"
+            f"title={_escape_property(title)}::{_escape_data(message)}"
+        )
+    lines.append(totals)
+    return "\n".join(lines) + "\n"
+
+
+def _cell(value: str) -> str:
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def _markdown(findings: Sequence[Finding], totals: str) -> str:
+    lines = ["### kb links", "", totals, ""]
+    counts = _rule_counts(findings)
+    if not counts:
+        return "\n".join(lines) + "\n"
+    lines += ["| rule | severity | findings |", "|---|---|---:|"]
+    lines += [
+        f"| {rule.code} {rule.value} | {severity.value} | {count} |"
+        for rule, severity, count in counts
+    ]
+    lines.append("")
+    rows = ["| file | built page | rule | message |", "|---|---|---|---|"]
+    for finding in findings[:_MARKDOWN_ROW_LIMIT]:
+        message = _cell(finding.message)
+        if finding.hint:
+            message += f"<br><sub>{_cell(finding.hint)}</sub>"
+        rows.append(
+            f"| `{_cell(finding.path)}:{finding.line}` | `{_cell(finding.page)}` | "
+            f"{finding.code} {finding.rule.value} | {message} |"
+        )
+    hidden = len(findings) - _MARKDOWN_ROW_LIMIT
+    if hidden > 0:
+        rows += ["", f"…and {hidden:,} more: run `kb links` locally for all of them."]
+    if len(findings) > _MARKDOWN_OPEN_LIMIT:
+        lines += ["<details>", f"<summary>{_plural(len(findings), 'finding')}</summary>", ""]
+        lines += rows
+        lines += ["", "</details>"]
+    else:
+        lines += rows
+    return "\n".join(lines) + "\n"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line on stderr and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `kb links` on its own (`python -m kb.links_cli`) and return the exit status."""
+    parser = _Parser(
+        prog="kb links",
+        description=_DESCRIPTION,
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_links_arguments(parser)
+    args = parser.parse_args(argv)
+    try:
+        return run_links(args)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
