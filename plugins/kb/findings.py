@@ -90,9 +90,7 @@ RULES: dict[Rule, RuleInfo] = {
     Rule.STALE_TRANSLATION: RuleInfo(
         "KB103", "parity", _I, "English changed since the translation (source_digest differs)"
     ),
-    Rule.UNTRACKED_TRANSLATION: RuleInfo(
-        "KB104", "parity", _W, "translation has no source_digest"
-    ),
+    Rule.UNTRACKED_TRANSLATION: RuleInfo("KB104", "parity", _W, "translation has no source_digest"),
     Rule.HEADING_MISMATCH: RuleInfo("KB105", "parity", _E, "heading levels differ from English"),
     Rule.CODE_BLOCK_MISMATCH: RuleInfo("KB106", "parity", _E, "code blocks differ from English"),
     Rule.IMAGE_MISMATCH: RuleInfo("KB107", "parity", _E, "images differ from English"),

@@ -1,0 +1,499 @@
+"""Articles: finding them in both static-i18n layouts, loading them, pairing them by path."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from kb.findings import Finding, Rule
+from kb.front_matter import split_front_matter
+from kb.markdown_scan import Structure, scan
+from kb.yamlio import YamlError, YamlPath, load_document, load_simple
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from pathlib import Path
+
+    from kb.project import Project
+
+ARTICLE_SUFFIXES = (".md",)
+"""File name endings that make an article."""
+_LOCALE_SUFFIX = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True, eq=False)
+class Article:
+    """One Markdown file of one language, loaded and scanned."""
+
+    path: str
+    """POSIX path relative to the project root, as findings report it."""
+    file: Path
+    """Absolute path."""
+    language: str
+    """Language of the file (`en`, `ja`)."""
+    rel: str
+    """Language-relative POSIX path shared by twins, e.g. `payments/refund-a-payment.md`."""
+    text: str
+    """The file's text: BOM removed, `\\n` line endings."""
+    front_matter: dict[str, Any]
+    """Parsed front matter; empty when absent or invalid."""
+    body: str
+    """Markdown after the front matter."""
+    body_start_line: int
+    """File line of the body's first line."""
+    structure: Structure
+    """Headings, code, links, images, admonitions, tables and HTML of the body."""
+    front_matter_lines: dict[YamlPath, int] = field(default_factory=dict)
+    """File line of each front matter value, by path (`("products", 0)`)."""
+    front_matter_end_line: int = 1
+    """File line of the closing `---` (1 without front matter)."""
+    front_matter_error: bool = False
+    """The front matter could not be read (an `invalid-front-matter` finding says why)."""
+
+    @property
+    def kind(self) -> Literal["article", "page"]:
+        """`page` for `kind: page` (home, contact, glossary); `article` otherwise."""
+        return "page" if self.front_matter.get("kind") == "page" else "article"
+
+    @property
+    def title(self) -> str:
+        """The front matter title, or empty."""
+        title = self.front_matter.get("title")
+        return "" if title is None else str(title)
+
+    @property
+    def source_digest(self) -> str | None:
+        """The recorded `source_digest` of a translation, or None."""
+        value = self.front_matter.get("source_digest")
+        if value is None or isinstance(value, bool):
+            return None
+        return str(value).strip()
+
+    @property
+    def products(self) -> list[str] | None:
+        """Product ids from front matter; None when the key is absent or not a list of ids."""
+        value = self.front_matter.get("products")
+        if isinstance(value, list) and all(isinstance(item, str) for item in value):
+            return value
+        return None
+
+    def line_of(self, *path: str | int) -> int:
+        """File line of a front matter value (1 when unknown)."""
+        return self.front_matter_lines.get(path, 1)
+
+    def __repr__(self) -> str:
+        return f"Article({self.path!r})"
+
+
+@dataclass(frozen=True)
+class ArticlePair:
+    """A source article and its translation into one language, matched by `rel`."""
+
+    rel: str
+    """The shared language-relative path."""
+    language: str
+    """The translation language."""
+    source: Article | None
+    """The source-language article (None for an orphan translation)."""
+    translation: Article | None
+    """The translation (None when it is missing)."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """The outcome of loading one file: an article, findings, or both."""
+
+    article: Article | None
+    findings: list[Finding]
+
+
+class FileIndex:
+    """Every file under `docs_dir`, and which of them are articles of which language."""
+
+    def __init__(self, project: Project, files: Iterable[str] | None = None) -> None:
+        """Index the docs directory (or the given docs-relative POSIX paths)."""
+        self.project = project
+        self.files: set[str] = set(files) if files is not None else set(_walk(project.docs_dir))
+        self.articles: dict[tuple[str, str], str] = {}
+        self._docs_prefix = project.display_path(project.docs_dir)
+        languages = set(project.languages)
+        source = project.source_language
+        for docs_path in sorted(self.files):
+            if not docs_path.endswith(ARTICLE_SUFFIXES):
+                continue
+            key = self.classify(docs_path, languages, source)
+            if key is None:
+                continue
+            # In the suffix layout `x.en.md` wins over `x.md` for the default language.
+            if key in self.articles and not self._is_suffixed(docs_path):
+                continue
+            self.articles[key] = docs_path
+        self._dirs: set[str] | None = None
+
+    def classify(self, docs_path: str, languages: set[str], source: str) -> tuple[str, str] | None:
+        """The (language, rel) of a docs-relative path, or None when it is no article."""
+        if self.project.layout == "folder":
+            head, _, rest = docs_path.partition("/")
+            if rest and head in languages:
+                return head, rest
+            return None
+        directory, _, name = docs_path.rpartition("/")
+        stem, dot, extension = name.rpartition(".")
+        base, dot2, suffix = stem.rpartition(".")
+        if dot2 and suffix in languages:
+            rel_name = f"{base}.{extension}"
+            return suffix, f"{directory}/{rel_name}" if directory else rel_name
+        if dot2 and _LOCALE_SUFFIX.match(suffix):
+            return None  # a language static-i18n knows nothing about
+        return source, docs_path
+
+    def _is_suffixed(self, docs_path: str) -> bool:
+        name = docs_path.rpartition("/")[2]
+        return name.count(".") >= 2
+
+    def docs_path(self, language: str, rel: str) -> str | None:
+        """Docs-relative path of the article `rel` in `language`, if it exists."""
+        return self.articles.get((language, rel))
+
+    def display_path(self, docs_path: str) -> str:
+        """A docs-relative path as findings report it (relative to the project root)."""
+        if self._docs_prefix in ("", "."):
+            return docs_path
+        return f"{self._docs_prefix}/{docs_path}"
+
+    def expected_path(self, language: str, rel: str) -> str:
+        """Docs-relative path where the article `rel` of `language` belongs."""
+        if self.project.layout == "folder":
+            return f"{language}/{rel}"
+        if language == self.project.source_language and (self.project.source_language, rel) in (
+            self.articles
+        ):
+            return self.articles[(language, rel)]
+        stem, dot, extension = rel.rpartition(".")
+        return f"{stem}.{language}.{extension}"
+
+    def rels(self, language: str) -> list[str]:
+        """Sorted language-relative paths of every article of `language`."""
+        return sorted(rel for lang, rel in self.articles if lang == language)
+
+    def exists(self, docs_path: str) -> bool:
+        """True when a file exists at this docs-relative path."""
+        return docs_path in self.files
+
+    def is_dir(self, docs_path: str) -> bool:
+        """True when a directory with files exists at this docs-relative path."""
+        if self._dirs is None:
+            dirs: set[str] = set()
+            for path in self.files:
+                parts = path.split("/")[:-1]
+                for end in range(1, len(parts) + 1):
+                    dirs.add("/".join(parts[:end]))
+            self._dirs = dirs
+        return docs_path.strip("/") in self._dirs
+
+
+def _walk(root: Path) -> Iterator[str]:
+    stack = [(str(root), "")]
+    while stack:
+        directory, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue  # MkDocs leaves dot-files out of the site
+            path = f"{prefix}{entry.name}"
+            try:
+                if entry.is_dir():
+                    stack.append((entry.path, f"{path}/"))
+                elif entry.is_file():
+                    yield path
+            except OSError:
+                continue
+
+
+def load_article(project: Project, file: Path, language: str, rel: str, path: str) -> LoadResult:
+    """Load one article file.
+
+    Args:
+        project: The project (for messages).
+        file: Absolute path of the file.
+        language: Its language.
+        rel: Its language-relative path.
+        path: Its path as findings report it.
+
+    Returns:
+        The article (None when the file cannot be read as UTF-8 text) and any findings about
+        its encoding or front matter.
+    """
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        finding = Finding(
+            path,
+            1,
+            Rule.INVALID_ENCODING,
+            f"cannot read the file: {error}",
+            "check the file's permissions",
+            language,
+        )
+        return LoadResult(None, [finding])
+    return parse_article(data, file, language, rel, path)
+
+
+def parse_article(data: bytes, file: Path, language: str, rel: str, path: str) -> LoadResult:
+    """Decode and parse an article's bytes; see `load_article`."""
+    text, problem = decode(data)
+    if text is None:
+        line, message = problem
+        hint = "save the file as UTF-8 (without a byte order mark, or with one)"
+        return LoadResult(
+            None, [Finding(path, line, Rule.INVALID_ENCODING, message, hint, language)]
+        )
+    findings: list[Finding] = []
+    block = split_front_matter(text)
+    front_matter: dict[str, Any] = {}
+    lines: dict[YamlPath, int] = {}
+    end_line = 1
+    if block.unclosed:
+        findings.append(
+            Finding(
+                path,
+                1,
+                Rule.INVALID_FRONT_MATTER,
+                "front matter opened with '---' on line 1 is never closed",
+                "end the front matter with a line containing only '---'",
+                language,
+            )
+        )
+    elif block.yaml is not None:
+        end_line = block.body_start_line - 1
+        front_matter, lines = _front_matter(block.yaml, path, language, findings)
+    front_matter_error = any(f.rule is Rule.INVALID_FRONT_MATTER for f in findings)
+    structure = scan(block.body, block.body_start_line)
+    article = Article(
+        path=path,
+        file=file,
+        language=language,
+        rel=rel,
+        text=text,
+        front_matter=front_matter,
+        body=block.body,
+        body_start_line=block.body_start_line,
+        structure=structure,
+        front_matter_lines=lines,
+        front_matter_end_line=end_line,
+        front_matter_error=front_matter_error,
+    )
+    return LoadResult(article, findings)
+
+
+def decode(data: bytes) -> tuple[str | None, tuple[int, str]]:
+    """Decode file bytes as UTF-8 (BOM allowed), normalising line endings to `\\n`.
+
+    Returns:
+        The text, or None and (line, message) saying why the bytes are not UTF-8 text.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, (1, "file is UTF-16 encoded, not UTF-8")
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        byte = data[error.start : error.start + 1].hex()
+        return None, (line, f"file is not UTF-8: byte 0x{byte} on line {line} cannot be decoded")
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return None, (line, f"file contains a NUL byte on line {line}: binary data, not text")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, (0, "")
+
+
+def _front_matter(
+    yaml_text: str, path: str, language: str, findings: list[Finding]
+) -> tuple[dict[str, Any], dict[YamlPath, int]]:
+    hint = "fix the YAML between the '---' lines (quote values that contain ': ' or '#')"
+    try:
+        document = load_simple(yaml_text) or load_document(yaml_text)
+    except YamlError as error:
+        findings.append(
+            Finding(
+                path,
+                error.line + 1,
+                Rule.INVALID_FRONT_MATTER,
+                f"front matter is not valid YAML: {error.message}",
+                hint,
+                language,
+            )
+        )
+        return {}, {}
+    lines = {key: line + 1 for key, line in document.lines.items()}
+    for where, line in document.duplicates:
+        key = ".".join(str(part) for part in where)
+        first = lines.get(where, 1)
+        findings.append(
+            Finding(
+                path,
+                line + 1,
+                Rule.INVALID_FRONT_MATTER,
+                f"front matter key '{key}' is given twice (first on line {first})",
+                "keep one of the two values",
+                language,
+            )
+        )
+    data = document.data
+    if data is None:
+        return {}, lines
+    if not isinstance(data, dict):
+        findings.append(
+            Finding(
+                path,
+                2,
+                Rule.INVALID_FRONT_MATTER,
+                f"front matter must be a mapping of keys to values, not a {_kind(data)}",
+                "write 'key: value' lines, e.g. 'title: Refund a payment'",
+                language,
+            )
+        )
+        return {}, {}
+    front_matter = {str(key): value for key, value in data.items()}
+    _check_types(front_matter, lines, path, language, findings)
+    return front_matter, lines
+
+
+def _check_types(
+    front_matter: dict[str, Any],
+    lines: dict[YamlPath, int],
+    path: str,
+    language: str,
+    findings: list[Finding],
+) -> None:
+    def report(key: str, message: str, hint: str) -> None:
+        findings.append(
+            Finding(path, lines.get((key,), 1), Rule.INVALID_FRONT_MATTER, message, hint, language)
+        )
+
+    title = front_matter.get("title")
+    if "title" in front_matter and not isinstance(title, str):
+        report("title", f"title must be text, not a {_kind(title)}", "quote the title")
+    products = front_matter.get("products")
+    if (
+        "products" in front_matter
+        and products is not None
+        and not (isinstance(products, list) and all(isinstance(item, str) for item in products))
+    ):
+        report(
+            "products",
+            "products must be a list of product ids",
+            "write e.g. 'products: [payments, payouts]'",
+        )
+    kind = front_matter.get("kind")
+    if "kind" in front_matter and kind not in ("page", "article"):
+        report(
+            "kind",
+            f"kind must be 'page' or 'article', not {kind!r}",
+            "use 'kind: page' for pages that are not help articles",
+        )
+    digest = front_matter.get("source_digest")
+    if "source_digest" in front_matter and (
+        isinstance(digest, bool) or not isinstance(digest, str | int)
+    ):
+        report(
+            "source_digest",
+            "source_digest must be the 12-character digest",
+            "run `kb mark-translated` on the file",
+        )
+
+
+def _kind(value: Any) -> str:
+    return {
+        list: "list",
+        dict: "mapping",
+        str: "string",
+        int: "number",
+        float: "number",
+        bool: "boolean",
+    }.get(type(value), type(value).__name__)
+
+
+class Corpus:
+    """The articles of a project, loaded on demand and kept."""
+
+    def __init__(self, project: Project, index: FileIndex | None = None) -> None:
+        """Index the project's files (or use `index`); articles load when first asked for."""
+        self.project = project
+        self.index = index or FileIndex(project)
+        self._loaded: dict[tuple[str, str], LoadResult] = {}
+
+    def load(self, language: str, rel: str) -> LoadResult | None:
+        """The load result of an article, or None when no such file exists."""
+        key = (language, rel)
+        result = self._loaded.get(key)
+        if result is None:
+            docs_path = self.index.docs_path(language, rel)
+            if docs_path is None:
+                return None
+            result = load_article(
+                self.project,
+                self.project.docs_dir / docs_path,
+                language,
+                rel,
+                self.index.display_path(docs_path),
+            )
+            self._loaded[key] = result
+        return result
+
+    def article(self, language: str, rel: str) -> Article | None:
+        """The loaded article, or None when it does not exist or cannot be read."""
+        result = self.load(language, rel)
+        return result.article if result is not None else None
+
+    def exists(self, language: str, rel: str) -> bool:
+        """True when the file of the article exists (even if it cannot be loaded)."""
+        return (language, rel) in self.index.articles
+
+    @property
+    def loaded(self) -> dict[tuple[str, str], LoadResult]:
+        """Every load result so far, by (language, rel)."""
+        return self._loaded
+
+    def pairs(self, rels: Iterable[str] | None = None) -> list[ArticlePair]:
+        """Source articles with their translation per language, then orphan translations.
+
+        Args:
+            rels: Only these language-relative paths (default: every article).
+
+        Returns:
+            One pair per source article and translation language (translation None when
+            missing) and one per orphan translation (source None); files that cannot be loaded
+            are left out.
+        """
+        project = self.project
+        source = project.source_language
+        if rels is None:
+            wanted = sorted({rel for _, rel in self.index.articles})
+        else:
+            wanted = sorted(set(rels))
+        pairs: list[ArticlePair] = []
+        for rel in wanted:
+            has_source = self.exists(source, rel)
+            source_article = self.article(source, rel) if has_source else None
+            if has_source and source_article is None:
+                continue
+            for language in project.translation_languages:
+                if not self.exists(language, rel):
+                    if source_article is not None:
+                        pairs.append(ArticlePair(rel, language, source_article, None))
+                    continue
+                translation = self.article(language, rel)
+                if translation is None:
+                    continue
+                pairs.append(ArticlePair(rel, language, source_article, translation))
+        return pairs

@@ -1,0 +1,329 @@
+"""`run_check`: load the articles in scope, run the enabled rules, return sorted findings."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kb.articles import Article, Corpus, FileIndex
+from kb.findings import Finding, Rule, Severity, sort_findings
+from kb.project import Project, ProjectError
+from kb.resolve import Resolver
+from kb.rules import RuleContext, content, parity, products
+from kb.selection import select_rules
+from kb.taxonomy import Taxonomy, load_taxonomy
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+
+class TranslationStatus(enum.Enum):
+    """Where a translation stands against its source article."""
+
+    CURRENT = "current"
+    """Its `source_digest` matches the source article (or: a source article that exists)."""
+    STALE = "stale"
+    """The source article changed since the recorded `source_digest`."""
+    UNTRACKED = "untracked"
+    """It records no `source_digest`."""
+    MISSING = "missing"
+    """The source article has no translation in that language (served by fallback)."""
+    ORPHAN = "orphan"
+    """A translation whose source article does not exist."""
+
+
+@dataclass
+class CheckResult:
+    """What `run_check` found, with the articles and statuses the plugin needs."""
+
+    project: Project
+    """The checked project."""
+    findings: list[Finding]
+    """Findings in order, with effective severities; `ignore`d and suppressed ones left out."""
+    articles_per_language: dict[str, int]
+    """Articles checked, per language (every configured language, zeros included)."""
+    pairs: int
+    """Source articles with a translation, counted once per translation language."""
+    statuses: dict[tuple[str, str], TranslationStatus]
+    """Status per (translation language, rel) of the pairs in scope."""
+    taxonomy: Taxonomy | None
+    """The product taxonomy, when configured."""
+    corpus: Corpus
+    """The articles, loaded on demand (`article()`)."""
+    scope: frozenset[tuple[str, str]] = field(default_factory=frozenset)
+    """(language, rel) of the articles whose findings are reported."""
+
+    def status(self, language: str, rel: str) -> TranslationStatus | None:
+        """Translation status of `rel` in `language`.
+
+        Returns:
+            For a translation language: its status, `MISSING` when only the source exists,
+            `ORPHAN` when only the translation exists. For the source language: `CURRENT` when
+            the article exists. None when neither exists or `rel` was out of scope.
+        """
+        if language == self.project.source_language:
+            return TranslationStatus.CURRENT if self.corpus.exists(language, rel) else None
+        return self.statuses.get((language, rel))
+
+    def article(self, language: str, rel: str) -> Article | None:
+        """The loaded article `rel` of `language`, or None."""
+        return self.corpus.article(language, rel)
+
+    @property
+    def articles(self) -> list[Article]:
+        """Every readable article in scope, sorted by path."""
+        found = (self.corpus.article(lang, rel) for lang, rel in sorted(self.scope))
+        return sorted((a for a in found if a is not None), key=lambda a: a.path)
+
+    def count(self, severity: Severity) -> int:
+        """Number of findings of a severity."""
+        return sum(1 for finding in self.findings if finding.severity is severity)
+
+    @property
+    def errors(self) -> int:
+        """Number of error findings."""
+        return self.count(Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        """Number of warning findings."""
+        return self.count(Severity.WARNING)
+
+    def summary(self) -> dict[str, Any]:
+        """The `summary` object of the JSON output."""
+        return {
+            "articles": dict(self.articles_per_language),
+            "pairs": self.pairs,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "infos": self.count(Severity.INFO),
+        }
+
+
+def run_check(
+    project: Project,
+    *,
+    paths: Sequence[Path] | None = None,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    changed_ref: str | None = None,
+    changed: bool = False,
+) -> CheckResult:
+    """Check a project's articles.
+
+    Args:
+        project: The project.
+        paths: Check only these articles and folders (their twins come along).
+        select: Rule selectors to run (names, codes, code prefixes, families; comma-separated).
+        ignore: Rule selectors to leave out.
+        changed_ref: With `changed`, compare with this git ref instead of the default.
+        changed: Check only articles changed since `changed_ref` (default: the merge base with
+            `origin/main`, else `HEAD`), their twins, and the articles that link to them.
+
+    Returns:
+        The result; it never raises on article content.
+
+    Raises:
+        ProjectError: A path or selector is invalid, or git fails for `changed`.
+    """
+    enabled = select_rules(select, ignore, has_taxonomy=project.taxonomy_path is not None)
+    corpus = Corpus(project)
+    index = corpus.index
+    taxonomy: Taxonomy | None = None
+    findings: list[Finding] = []
+    if project.taxonomy_path is not None:
+        taxonomy, taxonomy_findings = load_taxonomy(
+            project.taxonomy_path,
+            project.languages,
+            display_path=project.display_path(project.taxonomy_path),
+        )
+        if Rule.INVALID_TAXONOMY in enabled:
+            findings.extend(taxonomy_findings)
+    if changed or changed_ref is not None:
+        scope = _changed_scope(project, corpus, changed_ref or None)
+    elif paths:
+        scope = _path_scope(project, index, paths)
+    else:
+        scope = set(index.articles)
+    context = RuleContext(
+        project,
+        corpus,
+        Resolver(project, index),
+        enabled,
+        taxonomy if enabled & _PRODUCT_ARTICLE_RULES else None,
+    )
+    for language, rel in sorted(scope):
+        result = corpus.load(language, rel)
+        if result is None:
+            continue
+        findings.extend(result.findings)
+        article = result.article
+        if article is None:
+            continue
+        findings.extend(content.check_article(article, context))
+        if context.taxonomy is not None:
+            findings.extend(products.check_article(article, context))
+    # Without a taxonomy products-mismatch cannot run: front-matter-mismatch compares products.
+    compare_products = project.taxonomy_path is None
+    statuses: dict[tuple[str, str], TranslationStatus] = {}
+    pair_count = 0
+    for pair in corpus.pairs({rel for _, rel in scope}):
+        findings.extend(parity.check_pair(pair, context, compare_products=compare_products))
+        findings.extend(products.check_pair(pair, context))
+        statuses[(pair.language, pair.rel)] = _status(pair.source, pair.translation, context)
+        if pair.source is not None and pair.translation is not None:
+            pair_count += 1
+    reported = {index.display_path(index.articles[key]) for key in scope}
+    if project.taxonomy_path is not None:
+        reported.add(project.display_path(project.taxonomy_path))
+    counts = {language: 0 for language in project.languages}
+    for language, _ in scope:
+        counts[language] = counts.get(language, 0) + 1
+    return CheckResult(
+        project=project,
+        findings=_effective(findings, project, corpus, enabled, reported),
+        articles_per_language=counts,
+        pairs=pair_count,
+        statuses=statuses,
+        taxonomy=taxonomy,
+        corpus=corpus,
+        scope=frozenset(scope),
+    )
+
+
+_PRODUCT_ARTICLE_RULES = frozenset({Rule.MISSING_PRODUCTS, Rule.UNKNOWN_PRODUCT})
+
+
+def _status(
+    source: Article | None, translation: Article | None, context: RuleContext
+) -> TranslationStatus:
+    if translation is None:
+        return TranslationStatus.MISSING
+    if source is None:
+        return TranslationStatus.ORPHAN
+    recorded = translation.source_digest
+    if recorded is None:
+        return TranslationStatus.UNTRACKED
+    if recorded == context.source_digest(source):
+        return TranslationStatus.CURRENT
+    return TranslationStatus.STALE
+
+
+def _effective(
+    findings: list[Finding],
+    project: Project,
+    corpus: Corpus,
+    enabled: frozenset[Rule],
+    reported: set[str],
+) -> list[Finding]:
+    by_path = {
+        result.article.path: result.article
+        for result in corpus.loaded.values()
+        if result.article is not None
+    }
+    kept: list[Finding] = []
+    seen: set[tuple[str, int, Rule, str]] = set()
+    for finding in findings:
+        if finding.rule not in enabled or finding.path not in reported:
+            continue
+        severity = project.severity(finding.rule)
+        if severity is Severity.IGNORE:
+            continue
+        article = by_path.get(finding.path)
+        if article is not None and article.structure.is_suppressed(
+            finding.line, finding.rule.value, finding.rule.code
+        ):
+            continue
+        identity = (finding.path, finding.line, finding.rule, finding.message)
+        if identity in seen:
+            continue
+        seen.add(identity)
+        if finding.severity is not severity:
+            finding = dataclasses.replace(finding, severity=severity)
+        kept.append(finding)
+    return sort_findings(kept)
+
+
+def _path_scope(project: Project, index: FileIndex, paths: Sequence[Path]) -> set[tuple[str, str]]:
+    languages = set(project.languages)
+    by_docs_path = {docs_path: key for key, docs_path in index.articles.items()}
+    scope: set[tuple[str, str]] = set()
+    for given in paths:
+        path = given if given.is_absolute() else project.root / given
+        path = Path(posixpath.normpath(path.as_posix()))
+        try:
+            relative = path.resolve().relative_to(project.docs_dir).as_posix()
+        except ValueError:
+            raise ProjectError(f"{given} is not inside the docs directory") from None
+        if not path.exists():
+            raise ProjectError(f"{given} does not exist")
+        if path.is_dir():
+            prefix = "" if relative == "." else f"{relative}/"
+            matched = [
+                key for docs_path, key in by_docs_path.items() if docs_path.startswith(prefix)
+            ]
+        else:
+            key = by_docs_path.get(relative)
+            if key is None:
+                key = index.classify(relative, languages, project.source_language)
+                if key is None or key not in index.articles:
+                    raise ProjectError(f"{given} is not an article of a configured language")
+            matched = [key]
+        for _, rel in matched:
+            scope.update(
+                (language, rel)
+                for language in project.languages
+                if (language, rel) in index.articles
+            )
+    return scope
+
+
+def _changed_scope(project: Project, corpus: Corpus, ref: str | None) -> set[tuple[str, str]]:
+    from kb.gitinfo import GitError, changed_files
+
+    index = corpus.index
+    try:
+        changed = changed_files(project.docs_dir, ref)
+    except GitError as error:
+        raise ProjectError(f"--changed needs git: {error}") from None
+    languages = set(project.languages)
+    rels: set[str] = set()
+    for docs_path in changed:
+        if not docs_path.endswith(".md"):
+            continue
+        key = index.classify(docs_path, languages, project.source_language)
+        if key is not None:
+            rels.add(key[1])
+    scope = {
+        (language, rel)
+        for rel in rels
+        for language in project.languages
+        if (language, rel) in index.articles
+    }
+    scope |= _linking_to(project, index, rels)
+    return scope
+
+
+def _linking_to(project: Project, index: FileIndex, rels: set[str]) -> set[tuple[str, str]]:
+    """Articles that may link to one of `rels`: their bytes name its file (a cheap, safe guess)."""
+    if not rels:
+        return set()
+    names = {posixpath.basename(rel).encode() for rel in rels}
+    names |= {
+        posixpath.basename(posixpath.dirname(rel)).encode() + b"/"
+        for rel in rels
+        if posixpath.basename(rel) in ("index.md", "README.md")
+    }
+    found: set[tuple[str, str]] = set()
+    for key, docs_path in index.articles.items():
+        try:
+            data = (project.docs_dir / docs_path).read_bytes()
+        except OSError:
+            continue
+        if any(name in data for name in names):
+            found.add(key)
+    return found

@@ -1,0 +1,172 @@
+"""Git, through its command line: what changed since a ref, and a file's past versions."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+
+EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+"""Git's empty tree: what a repository without commits is compared with."""
+
+
+class GitError(Exception):
+    """Git is missing, the directory is no repository, or a git command failed."""
+
+
+def run_git(args: list[str], cwd: Path) -> bytes:
+    """Run one git command and return its standard output.
+
+    Raises:
+        GitError: Git is not installed or the command failed (its first error line says why).
+    """
+    try:
+        completed = subprocess.run(
+            ["git", "-c", "core.quotepath=off", *args],
+            cwd=cwd,
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise GitError("git is not installed (or not on PATH)") from None
+    except OSError as error:
+        raise GitError(f"cannot run git: {error}") from None
+    if completed.returncode != 0:
+        message = completed.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise GitError(message[0] if message else f"git {args[0]} failed")
+    return completed.stdout
+
+
+def git_dir(start: Path) -> Path | None:
+    """The repository's common git directory found above `start`, read without running git."""
+    for directory in (start, *start.parents):
+        dot_git = directory / ".git"
+        if dot_git.is_dir():
+            found = dot_git
+        elif dot_git.is_file():
+            text = dot_git.read_text(encoding="utf-8", errors="replace").strip()
+            if not text.startswith("gitdir:"):
+                return None
+            found = (directory / text.removeprefix("gitdir:").strip()).resolve()
+        else:
+            continue
+        common = found / "commondir"
+        if common.is_file():
+            found = (found / common.read_text(encoding="utf-8").strip()).resolve()
+        return found
+    return None
+
+
+def has_ref(start: Path, ref: str) -> bool:
+    """True when the repository above `start` has the full ref (e.g. `refs/remotes/origin/main`)."""
+    found = git_dir(start)
+    if found is None:
+        return False
+    if (found / ref).is_file():
+        return True
+    packed = found / "packed-refs"
+    try:
+        return f" {ref}\n" in packed.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+def changed_files(directory: Path, ref: str | None = None) -> list[str]:
+    """Files under `directory` changed since `ref`: modified, added, deleted, renamed, untracked.
+
+    Args:
+        directory: Where to look (paths are returned relative to it, POSIX).
+        ref: Compare with this commit; default: the merge base with `origin/main` when that
+            branch exists, else `HEAD`.
+
+    Returns:
+        Sorted paths; both the old and the new path of a rename.
+
+    Raises:
+        GitError: Git is missing or the ref is unknown.
+    """
+    if ref is None:
+        base = (
+            ["--merge-base", "origin/main"]
+            if has_ref(directory, "refs/remotes/origin/main")
+            else ["HEAD"]
+        )
+    else:
+        base = [ref]
+    try:
+        diff = run_git(["diff", "--name-status", "-z", "-M", "--relative", *base, "--"], directory)
+    except GitError as error:
+        if ref is not None or "HEAD" not in str(error):
+            raise
+        # No commit yet: everything in the index is new.
+        diff = run_git(["diff", "--name-status", "-z", "--relative", EMPTY_TREE, "--"], directory)
+    fields = diff.decode("utf-8", "surrogateescape").split("\0")
+    paths: set[str] = set()
+    index = 0
+    while index < len(fields) and fields[index]:
+        status = fields[index]
+        count = 2 if status[:1] in ("R", "C") else 1
+        paths.update(fields[index + 1 : index + 1 + count])
+        index += 1 + count
+    untracked = run_git(["ls-files", "-z", "--others", "--exclude-standard"], directory)
+    paths.update(p for p in untracked.decode("utf-8", "surrogateescape").split("\0") if p)
+    return sorted(paths)
+
+
+def file_history(path: Path) -> Iterator[tuple[str, bytes]]:
+    """Committed versions of a file, newest first, following renames.
+
+    Args:
+        path: The file (absolute).
+
+    Yields:
+        (commit id, file content at that commit).
+
+    Raises:
+        GitError: Git is missing or `path` is not in a repository.
+    """
+    directory = path.parent
+    top = Path(run_git(["rev-parse", "--show-toplevel"], directory).decode().strip())
+    relative = path.resolve().relative_to(top.resolve()).as_posix()
+    try:
+        log = run_git(
+            ["log", "--follow", "--format=%x01%H", "--name-only", "--", relative], top
+        ).decode("utf-8", "surrogateescape")
+    except GitError as error:
+        if "does not have any commits" in str(error):
+            return  # a repository without commits has no history of anything
+        raise
+    versions: list[tuple[str, str]] = []
+    for chunk in log.split("\x01")[1:]:
+        lines = [line for line in chunk.splitlines() if line.strip()]
+        if len(lines) >= 2:
+            versions.append((lines[0], lines[-1]))
+    if not versions:
+        return
+    try:
+        process = subprocess.Popen(
+            ["git", "cat-file", "--batch"], cwd=top, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+    except OSError as error:
+        raise GitError(f"cannot run git: {error}") from None
+    if process.stdin is None or process.stdout is None:  # pragma: no cover - pipes were asked
+        raise GitError("cannot talk to git cat-file")
+    try:
+        for commit, name in versions:
+            process.stdin.write(f"{commit}:{name}\n".encode())
+            process.stdin.flush()
+            header = process.stdout.readline().split()
+            if len(header) < 3 or header[1] != b"blob":
+                continue
+            content = process.stdout.read(int(header[2]))
+            process.stdout.read(1)
+            yield commit, content
+    finally:
+        process.stdin.close()
+        process.stdout.close()
+        process.kill()
+        process.wait()

@@ -1,0 +1,105 @@
+"""`kb diff`: what changed in the source article since a translation's `source_digest`."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kb.articles import Corpus, decode
+from kb.digest import digest_text
+from kb.gitinfo import GitError, file_history
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from kb.project import Project
+
+
+class HistoryError(Exception):
+    """`kb diff` cannot answer; `usage` is True for wrong input (exit 2), False otherwise."""
+
+    def __init__(self, message: str, *, usage: bool = False) -> None:
+        super().__init__(message)
+        self.usage = usage
+
+
+@dataclass(frozen=True)
+class TranslationDiff:
+    """The change of a source article since the version a translation was made from."""
+
+    source_path: str
+    """The source article, as findings report it."""
+    commit: str | None
+    """The commit whose version has the recorded digest (None when the file is unchanged)."""
+    diff: str
+    """Unified diff from that version to the working file; empty when nothing changed."""
+
+
+def translation_diff(project: Project, path: Path) -> TranslationDiff:
+    """Diff the source article of a translation since its recorded `source_digest`.
+
+    Walks the source article's git history newest first and stops at the first version whose
+    digest is the translation's `source_digest`.
+
+    Args:
+        project: The project.
+        path: The translation.
+
+    Returns:
+        The diff.
+
+    Raises:
+        HistoryError: `path` is no translation, records no digest, git is missing, the source
+            article has no history, or no version has the recorded digest.
+    """
+    corpus = Corpus(project)
+    absolute = (path if path.is_absolute() else project.root / path).resolve()
+    try:
+        docs_path = absolute.relative_to(project.docs_dir).as_posix()
+    except ValueError:
+        raise HistoryError(f"{path} is not inside the docs directory", usage=True) from None
+    key = corpus.index.classify(docs_path, set(project.languages), project.source_language)
+    if key is None or corpus.index.articles.get(key) != docs_path:
+        raise HistoryError(f"{path} is not an article of a configured language", usage=True)
+    language, rel = key
+    if language == project.source_language:
+        raise HistoryError(f"{path} is a source-language article: pass a translation", usage=True)
+    translation = corpus.article(language, rel)
+    if translation is None:
+        raise HistoryError(f"{path} cannot be read: run `kb check {path}` to see why")
+    recorded = translation.source_digest
+    if recorded is None:
+        raise HistoryError(
+            f"{path} records no source_digest, so kb cannot tell which version it was "
+            f"translated from; compare by hand, then run `kb mark-translated {path}`"
+        )
+    source_docs_path = corpus.index.docs_path(project.source_language, rel)
+    if source_docs_path is None:
+        raise HistoryError(f"{path} has no source article")
+    source_file = project.docs_dir / source_docs_path
+    shown = project.display_path(source_file)
+    current = source_file.read_bytes().decode("utf-8", "replace")
+    if digest_text(current) == recorded:
+        return TranslationDiff(shown, None, "")
+    seen = False
+    try:
+        for commit, content in file_history(source_file):
+            seen = True
+            text, _ = decode(content)
+            if text is not None and digest_text(text) == recorded:
+                lines = difflib.unified_diff(
+                    text.splitlines(keepends=True),
+                    current.replace("\r\n", "\n").splitlines(keepends=True),
+                    fromfile=f"{shown}@{commit[:12]}",
+                    tofile=f"{shown} (working tree)",
+                )
+                return TranslationDiff(shown, commit, "".join(lines))
+    except GitError as error:
+        raise HistoryError(f"kb diff needs git: {error}", usage=True) from None
+    if not seen:
+        raise HistoryError(f"{shown} has no git history: commit it first (it is untracked)")
+    raise HistoryError(
+        f"no committed version of {shown} has the digest {recorded} recorded in {path}: "
+        "the translation may predate the history or the digest was edited by hand"
+    )

@@ -1,0 +1,397 @@
+"""The project: where the articles are, which languages, and how strict each rule is."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from kb.findings import RULES, Rule, Severity
+
+Layout = Literal["folder", "suffix"]
+
+_LOCALE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+_RULES_BY_KEY: dict[str, Rule] = {
+    **{rule.value: rule for rule in Rule},
+    **{info.code.lower(): rule for rule, info in RULES.items()},
+}
+
+
+class ProjectError(Exception):
+    """The configuration cannot describe a project: the message says what and where."""
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything the checks need to know about a help center, already validated."""
+
+    root: Path
+    """Working directory that reported paths are relative to."""
+    docs_dir: Path
+    """The MkDocs `docs_dir` (absolute)."""
+    languages: tuple[str, ...]
+    """Configured languages, the source language first."""
+    source_language: str
+    """The language articles are written in first (static-i18n's default language)."""
+    layout: Layout = "folder"
+    """static-i18n's `docs_structure`: `docs/<lang>/x.md` or `docs/x.<lang>.md`."""
+    taxonomy_path: Path | None = None
+    """The product taxonomy (`products.yml`), or None to skip the products rules."""
+    severities: dict[Rule, Severity] = field(default_factory=dict)
+    """Effective severity of every rule."""
+    link_rewrites: tuple[tuple[str, str], ...] = ()
+    """External URL prefixes a translation rewrites: (source prefix, translation prefix)."""
+    translation_only_links: tuple[str, ...] = ()
+    """URL prefixes a translation may link to although the source article does not."""
+    embed_allowlist: tuple[str, ...] = ()
+    """URL prefixes allowed in `<iframe>`, `<object>` and `<embed>`."""
+    fallback: bool = True
+    """static-i18n's `fallback_to_default`: serve a missing translation in the source language."""
+    config_file: Path | None = None
+    """The `mkdocs.yml` the project was read from, if any."""
+
+    @property
+    def translation_languages(self) -> tuple[str, ...]:
+        """Every language but the source language."""
+        return tuple(lang for lang in self.languages if lang != self.source_language)
+
+    def severity(self, rule: Rule) -> Severity:
+        """Effective severity of `rule`."""
+        return self.severities.get(rule, rule.info.default)
+
+    def display_path(self, path: Path) -> str:
+        """`path` as findings report it: POSIX, relative to `root` when possible."""
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            import os
+
+            return Path(os.path.relpath(path, self.root)).as_posix()
+
+
+def rule_from_key(key: str) -> Rule:
+    """The rule named by a rule name (`stale-translation`) or code (`KB103`).
+
+    Raises:
+        ProjectError: No rule has that name or code.
+    """
+    rule = _RULES_BY_KEY.get(key.strip().lower())
+    if rule is None:
+        raise ProjectError(f"unknown rule {key!r}: run `kb rules` to list the rules")
+    return rule
+
+
+def parse_severity(value: Any, *, where: str) -> Severity:
+    """A severity from its configuration spelling (`error`, `warning`, `info`, `ignore`).
+
+    Raises:
+        ProjectError: The value is not a severity.
+    """
+    try:
+        return Severity(str(value).strip().lower())
+    except ValueError:
+        allowed = ", ".join(s.value for s in Severity)
+        raise ProjectError(f"{where}: severity {value!r} is not one of {allowed}") from None
+
+
+def project_from_options(
+    *,
+    root: Path,
+    docs_dir: Path,
+    languages: Sequence[str] | None,
+    layout: str = "folder",
+    options: Mapping[str, Any] | None = None,
+    default_language: str | None = None,
+    config_dir: Path | None = None,
+    fallback: bool = True,
+    config_file: Path | None = None,
+    default_taxonomy: bool = True,
+) -> Project:
+    """Validate kb's options and the i18n languages into a `Project`.
+
+    The MkDocs plugin calls this with its parsed options; `load_project` calls it after reading
+    `mkdocs.yml`, so both go through one validation.
+
+    Args:
+        root: Directory findings are reported relative to.
+        docs_dir: The documentation directory (relative paths are taken from `root`).
+        languages: Language codes, the source language first unless `default_language` says.
+        layout: static-i18n's `docs_structure`, `folder` or `suffix`.
+        options: The `kb` plugin options: `taxonomy`, `severity`, `parity`, `content`.
+        default_language: The source language, if not the first of `languages`.
+        config_dir: Directory relative option paths start from (default: `root`).
+        fallback: static-i18n's `fallback_to_default`.
+        config_file: The configuration file, for messages.
+        default_taxonomy: Use `products.yml` in `config_dir` when `taxonomy` is not set.
+
+    Returns:
+        The validated project.
+
+    Raises:
+        ProjectError: An option or the languages are invalid.
+    """
+    options = options or {}
+    root = root.resolve()
+    config_dir = (config_dir or root).resolve()
+    where = f"{config_file.name}: plugins.kb" if config_file else "kb options"
+    codes = _languages(languages, default_language)
+    if layout not in ("folder", "suffix"):
+        raise ProjectError(f"docs_structure must be 'folder' or 'suffix', not {layout!r}")
+    docs = docs_dir if docs_dir.is_absolute() else root / docs_dir
+    if not docs.is_dir():
+        raise ProjectError(f"docs_dir {_shown(docs, root)} is not a directory")
+    parity = _mapping(options.get("parity"), f"{where}.parity")
+    content = _mapping(options.get("content"), f"{where}.content")
+    taxonomy = options.get("taxonomy")
+    if taxonomy is None and default_taxonomy and (config_dir / "products.yml").is_file():
+        taxonomy = "products.yml"
+    return Project(
+        root=root,
+        docs_dir=docs.resolve(),
+        languages=codes,
+        source_language=codes[0],
+        layout="folder" if layout == "folder" else "suffix",
+        taxonomy_path=_taxonomy(taxonomy, config_dir, where),
+        severities=_severities(options.get("severity"), f"{where}.severity"),
+        link_rewrites=_rewrites(parity.get("link_rewrites"), f"{where}.parity.link_rewrites"),
+        translation_only_links=_prefixes(
+            parity.get("translation_only_links"), f"{where}.parity.translation_only_links"
+        ),
+        embed_allowlist=_prefixes(
+            content.get("embed_allowlist"), f"{where}.content.embed_allowlist"
+        ),
+        fallback=bool(fallback),
+        config_file=config_file,
+    )
+
+
+def load_project(
+    config_file: Path | None = None,
+    *,
+    docs_dir: Path | None = None,
+    languages: list[str] | None = None,
+    root: Path | None = None,
+    taxonomy: Path | None = None,
+) -> Project:
+    """Read a project from `mkdocs.yml`, or from `docs_dir` and `languages` alone.
+
+    Args:
+        config_file: The MkDocs configuration (default: `mkdocs.yml` in `root`).
+        docs_dir: Use this directory instead of the configuration's (needs `languages`).
+        languages: Use these languages, the source language first, instead of the i18n plugin's.
+        root: Directory findings are reported relative to (default: the working directory).
+        taxonomy: Use this product taxonomy instead of the configured one.
+
+    Returns:
+        The validated project.
+
+    Raises:
+        ProjectError: The configuration is missing or invalid.
+    """
+    root = (root or Path.cwd()).resolve()
+    if docs_dir is not None or languages is not None:
+        if docs_dir is None or not languages:
+            raise ProjectError("--docs-dir and --languages go together (e.g. --languages en,ja)")
+        docs = docs_dir if docs_dir.is_absolute() else root / docs_dir
+        return project_from_options(
+            root=root,
+            docs_dir=docs,
+            languages=languages,
+            layout=_guess_layout(docs, languages),
+            options={"taxonomy": str(taxonomy)} if taxonomy else None,
+            default_taxonomy=False,
+        )
+    config_path = config_file or root / "mkdocs.yml"
+    if not config_path.is_absolute():
+        config_path = root / config_path
+    config = _read_config(config_path, set())
+    plugins = _plugins(config.get("plugins"), config_path.name)
+    i18n = plugins.get("i18n")
+    if i18n is None:
+        raise ProjectError(
+            f"{config_path.name} has no i18n plugin: configure mkdocs-static-i18n, "
+            "or pass --docs-dir and --languages"
+        )
+    codes, default = _i18n_languages(i18n, config_path.name)
+    options = dict(plugins.get("kb") or {})
+    if taxonomy is not None:
+        options["taxonomy"] = str(taxonomy if taxonomy.is_absolute() else root / taxonomy)
+    config_dir = config_path.parent
+    docs_value = config.get("docs_dir", "docs")
+    if not isinstance(docs_value, str):
+        raise ProjectError(f"{config_path.name}: docs_dir must be a path")
+    return project_from_options(
+        root=root,
+        docs_dir=(config_dir / docs_value),
+        languages=codes,
+        default_language=default,
+        layout=str(i18n.get("docs_structure", "suffix")),
+        options=options,
+        config_dir=config_dir,
+        fallback=bool(i18n.get("fallback_to_default", True)),
+        config_file=config_path,
+    )
+
+
+def _read_config(path: Path, seen: set[Path]) -> dict[str, Any]:
+    from kb.yamlio import YamlError, load_mkdocs_yaml, merge_config
+
+    if path in seen:
+        raise ProjectError(f"{path.name}: INHERIT loops back to itself")
+    seen.add(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ProjectError(
+            f"no {path.name} in {path.parent}: pass --config, or --docs-dir and --languages"
+        ) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ProjectError(f"cannot read {path}: {error}") from None
+    try:
+        config = load_mkdocs_yaml(text)
+    except YamlError as error:
+        raise ProjectError(f"{path.name}:{error.line}: {error.message}") from None
+    if config is None:
+        config = {}
+    if not isinstance(config, dict):
+        raise ProjectError(f"{path.name} must be a mapping of settings")
+    parent = config.pop("INHERIT", None)
+    if isinstance(parent, str):
+        return merge_config(_read_config((path.parent / parent).resolve(), seen), config)
+    return config
+
+
+def _plugins(value: Any, name: str) -> dict[str, Mapping[str, Any]]:
+    entries: dict[str, Mapping[str, Any]] = {}
+    if value is None:
+        return entries
+    items: list[tuple[Any, Any]]
+    if isinstance(value, Mapping):
+        items = list(value.items())
+    elif isinstance(value, list):
+        items = []
+        for item in value:
+            if isinstance(item, str):
+                items.append((item, {}))
+            elif isinstance(item, Mapping) and len(item) == 1:
+                items.extend(item.items())
+            else:
+                raise ProjectError(f"{name}: plugins has an entry kb cannot read: {item!r}")
+    else:
+        raise ProjectError(f"{name}: plugins must be a list")
+    for key, options in items:
+        if options is None:
+            options = {}
+        if not isinstance(options, Mapping):
+            raise ProjectError(f"{name}: options of plugin {key!r} must be a mapping")
+        entries[str(key)] = options
+    return entries
+
+
+def _i18n_languages(i18n: Mapping[str, Any], name: str) -> tuple[list[str], str]:
+    raw = i18n.get("languages")
+    if not isinstance(raw, list) or not raw:
+        raise ProjectError(f"{name}: plugins.i18n.languages must list the languages")
+    codes: list[str] = []
+    default = None
+    for entry in raw:
+        if isinstance(entry, Mapping) and "locale" in entry and entry["locale"] in (None, "null"):
+            continue  # a switcher-only entry (`locale: null`), never built
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("locale"), str):
+            raise ProjectError(f"{name}: every plugins.i18n.languages entry needs a locale")
+        locale = str(entry["locale"])
+        codes.append(locale)
+        if entry.get("default") and default is None:
+            default = locale
+    return codes, default or (codes[0] if codes else "")
+
+
+def _languages(languages: Sequence[str] | None, default: str | None) -> tuple[str, ...]:
+    if not languages:
+        raise ProjectError("no languages configured: kb needs the i18n plugin's languages")
+    codes: list[str] = []
+    for language in languages:
+        code = str(language).strip()
+        if not _LOCALE.match(code):
+            raise ProjectError(f"{code!r} is not a language code such as 'en' or 'ja'")
+        if code in codes:
+            raise ProjectError(f"language {code!r} is configured twice")
+        codes.append(code)
+    if default is not None:
+        if default not in codes:
+            raise ProjectError(f"default language {default!r} is not among {', '.join(codes)}")
+        codes.remove(default)
+        codes.insert(0, default)
+    return tuple(codes)
+
+
+def _guess_layout(docs: Path, languages: Sequence[str]) -> Layout:
+    source = str(languages[0]).strip()
+    return "folder" if (docs / source).is_dir() else "suffix"
+
+
+def _mapping(value: Any, where: str) -> Mapping[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ProjectError(f"{where} must be a mapping")
+    return value
+
+
+def _taxonomy(value: Any, config_dir: Path, where: str) -> Path | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str | Path):
+        raise ProjectError(f"{where}.taxonomy must be a path")
+    path = Path(value)
+    path = path if path.is_absolute() else config_dir / path
+    if not path.is_file():
+        raise ProjectError(f"{where}.taxonomy: {path} does not exist")
+    return path
+
+
+def _severities(value: Any, where: str) -> dict[Rule, Severity]:
+    severities = {rule: info.default for rule, info in RULES.items()}
+    for key, level in _mapping(value, where).items():
+        try:
+            rule = rule_from_key(str(key))
+        except ProjectError as error:
+            raise ProjectError(f"{where}: {error}") from None
+        severities[rule] = parse_severity(level, where=f"{where}.{key}")
+    return severities
+
+
+def _rewrites(value: Any, where: str) -> tuple[tuple[str, str], ...]:
+    if value is None:
+        return ()
+    pairs: list[tuple[Any, Any]]
+    if isinstance(value, Mapping):
+        pairs = list(value.items())
+    elif isinstance(value, list) and all(
+        isinstance(p, list | tuple) and len(p) == 2 for p in value
+    ):
+        pairs = [(p[0], p[1]) for p in value]
+    else:
+        raise ProjectError(f"{where} must map source URL prefixes to translation URL prefixes")
+    for source, target in pairs:
+        if not isinstance(source, str) or not isinstance(target, str) or not source:
+            raise ProjectError(f"{where}: {source!r}: {target!r} must be two URL prefixes")
+    # Longest prefix first, so the most specific rewrite applies.
+    return tuple(sorted(((str(s), str(t)) for s, t in pairs), key=lambda p: -len(p[0])))
+
+
+def _prefixes(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) and v for v in value):
+        raise ProjectError(f"{where} must be a list of URL prefixes")
+    return tuple(value)
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)

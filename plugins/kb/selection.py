@@ -1,0 +1,79 @@
+"""Which rules run: `--select` and `--ignore` selectors, as ruff reads them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kb.findings import FAMILIES, RULES, Rule
+from kb.project import ProjectError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+NOT_CHECKED = frozenset({Rule.EXTERNAL_LINK})
+"""Rules only `kb links --external` reports, never `kb check`."""
+
+
+def split_selectors(values: Iterable[str]) -> list[str]:
+    """Selectors from repeatable, comma-separated option values."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def rules_matching(selector: str) -> frozenset[Rule]:
+    """Rules a selector names: a rule name, a code, a code prefix (`KB1`), a family, or `ALL`.
+
+    Raises:
+        ProjectError: The selector names no rule.
+    """
+    key = selector.strip().lower()
+    if key == "all":
+        return frozenset(Rule)
+    if key in FAMILIES:
+        return frozenset(rule for rule, info in RULES.items() if info.family == key)
+    by_name = {rule.value: rule for rule in Rule}
+    if key in by_name:
+        return frozenset({by_name[key]})
+    matched = frozenset(rule for rule, info in RULES.items() if info.code.lower().startswith(key))
+    if key.startswith("kb") and matched:
+        return matched
+    raise ProjectError(
+        f"unknown rule selector {selector!r}: use a rule name (stale-translation), a code "
+        "(KB103), a code prefix (KB1) or a family (parity, products, content)"
+    )
+
+
+def select_rules(
+    select: Iterable[str] = (), ignore: Iterable[str] = (), *, has_taxonomy: bool = True
+) -> frozenset[Rule]:
+    """The rules a check runs.
+
+    Args:
+        select: Selectors to run (default: every rule).
+        ignore: Selectors to leave out.
+        has_taxonomy: Whether a product taxonomy is configured.
+
+    Returns:
+        The enabled rules. Without a taxonomy the products rules are left out, unless selected
+        by a selector that names only products rules, which is an error.
+
+    Raises:
+        ProjectError: A selector is unknown, or products rules are selected without a taxonomy.
+    """
+    selectors = split_selectors(select)
+    products = frozenset(rule for rule, info in RULES.items() if info.family == "products")
+    enabled: set[Rule] = set()
+    if not selectors:
+        enabled = set(Rule)
+    for selector in selectors:
+        matched = rules_matching(selector)
+        if not has_taxonomy and matched <= products:
+            raise ProjectError(
+                f"{selector!r} selects products rules, but no product taxonomy is configured: "
+                "set 'taxonomy:' in the kb plugin options or add products.yml next to mkdocs.yml"
+            )
+        enabled |= matched
+    for selector in split_selectors(ignore):
+        enabled -= rules_matching(selector)
+    if not has_taxonomy:
+        enabled -= products
+    return frozenset(enabled - NOT_CHECKED)

@@ -1,0 +1,359 @@
+"""The only code that edits articles: `mark-translated` and `start-translation`, atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import tempfile
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from kb.articles import Article, Corpus
+from kb.digest import source_digest
+from kb.markdown_scan import scan
+from kb.slugs import heading_ids
+from kb.yamlio import YamlError, load_document
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from kb.markdown_scan import Image, Link
+    from kb.project import Project
+
+_BOM = b"\xef\xbb\xbf"
+_OPEN = re.compile(r"-{3}[ \t]*$")
+_CLOSE = re.compile(r"(?:-{3}|\.{3})[ \t]*$")
+_DIGEST_LINE = re.compile(
+    r"source_digest[ \t]*:(?P<space>[ \t]*)(?P<value>(?:\"[^\"]*\"|'[^']*'|[^#\r\n]*?))"
+    r"(?P<rest>[ \t]+#[^\r\n]*)?[ \t]*$"
+)
+_TOP_LEVEL_KEY = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:")
+_LIST_ITEM = re.compile(r"^([ \t]*(?:>[ \t]?)*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
+_QUOTE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*")
+
+
+class WriteError(Exception):
+    """kb refuses to edit a file: the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class MarkResult:
+    """What `mark_translated` did to one translation."""
+
+    path: str
+    """The translation, as findings report it."""
+    digest: str
+    """The `source_digest` it now records."""
+    previous: str | None
+    """The value it recorded before (None when it had none)."""
+
+    @property
+    def changed(self) -> bool:
+        """True when the file was rewritten."""
+        return self.previous != self.digest
+
+
+def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
+    """Write a file through a temporary file in its directory, keeping the file's mode.
+
+    Args:
+        path: The file to write.
+        data: Its new bytes.
+        exclusive: Refuse to replace an existing file (`FileExistsError`).
+    """
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    descriptor, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        if exclusive:
+            os.link(temporary, path)  # fails when the file exists: no overwrite, no race
+            os.unlink(temporary)
+        else:
+            os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def _digest_value(digest: str, quote: str) -> str:
+    if quote:
+        return f"{quote}{digest}{quote}"
+    # All digits would read back as a number (and lose leading zeros).
+    return f'"{digest}"' if digest.isdigit() else digest
+
+
+def set_source_digest(data: bytes, digest: str) -> bytes:
+    """Return the file's bytes with `source_digest: <digest>` set and nothing else changed.
+
+    The BOM, line endings, key order and comments stay byte for byte. An existing value is
+    replaced in place; otherwise the key is added at the end of the front matter, which is
+    created when the file has none.
+
+    Args:
+        data: The article's bytes.
+        digest: The digest to record.
+
+    Returns:
+        The new bytes (equal to `data` when the digest was already recorded).
+
+    Raises:
+        WriteError: The file is not UTF-8, or its front matter is unclosed, invalid, or has
+            `source_digest` in a form kb cannot safely edit.
+    """
+    bom = _BOM if data.startswith(_BOM) else b""
+    try:
+        text = data[len(bom) :].decode("utf-8")
+    except UnicodeDecodeError:
+        raise WriteError("the file is not UTF-8: fix its encoding first") from None
+    lines = _split_lines(text)
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    if not lines or not _OPEN.match(lines[0].rstrip("\r\n")):
+        block = f"---{newline}source_digest: {_digest_value(digest, '')}{newline}---{newline}"
+        return bom + (block + text).encode("utf-8")
+    close = next((i for i in range(1, len(lines)) if _CLOSE.match(lines[i].rstrip("\r\n"))), None)
+    if close is None:
+        raise WriteError("the front matter is never closed: end it with a '---' line")
+    front = "".join(line.rstrip("\r\n") + "\n" for line in lines[1:close])
+    try:
+        document = load_document(front)
+    except YamlError as error:
+        raise WriteError(
+            f"the front matter is not valid YAML (line {error.line + 1}): {error.message}"
+        ) from None
+    if document.data is not None and not isinstance(document.data, dict):
+        raise WriteError("the front matter is not a mapping of keys to values")
+    if any(path == ("source_digest",) for path, _ in document.duplicates):
+        raise WriteError("source_digest is given twice in the front matter: keep one")
+    for index in range(1, close):
+        line = lines[index]
+        body = line.rstrip("\r\n")
+        if not body.startswith("source_digest"):
+            continue
+        match = _DIGEST_LINE.match(body)
+        if match is None:
+            continue
+        value = match.group("value")
+        following = lines[index + 1] if index + 1 < close else ""
+        if value[:1] in ("|", ">", "[", "{", "&", "*", "!") or (
+            following[:1] in (" ", "\t") and following.strip()
+        ):
+            raise WriteError(
+                f"source_digest on line {index + 1} is not a plain value: set it by hand"
+            )
+        quote = value[0] if value[:1] in ("'", '"') else ""
+        space = match.group("space") or " "
+        eol = line[len(body) :]
+        rest = match.group("rest") or ""
+        lines[index] = (
+            f"{body[: match.start('space')]}{space}{_digest_value(digest, quote)}{rest}{eol}"
+        )
+        return bom + "".join(lines).encode("utf-8")
+    eol = lines[close - 1][len(lines[close - 1].rstrip("\r\n")) :] if close > 1 else newline
+    lines.insert(close, f"source_digest: {_digest_value(digest, '')}{eol or newline}")
+    return bom + "".join(lines).encode("utf-8")
+
+
+def _split_lines(text: str) -> list[str]:
+    # Only \n and \r\n end lines here: str.splitlines would also split on form feeds and U+2028.
+    return re.findall(r"[^\n]*\n|[^\n]+$", text)
+
+
+def _locate(project: Project, corpus: Corpus, path: Path) -> tuple[str, str]:
+    absolute = (path if path.is_absolute() else project.root / path).resolve()
+    try:
+        docs_path = absolute.relative_to(project.docs_dir).as_posix()
+    except ValueError:
+        raise WriteError(f"{path} is not inside the docs directory") from None
+    key = corpus.index.classify(docs_path, set(project.languages), project.source_language)
+    if key is None or corpus.index.articles.get(key) != docs_path:
+        raise WriteError(f"{path} is not an article of a configured language")
+    return key
+
+
+def mark_translated(project: Project, path: Path, *, corpus: Corpus | None = None) -> MarkResult:
+    """Record the current digest of its source article in a translation's `source_digest`.
+
+    Args:
+        project: The project.
+        path: The translation.
+        corpus: The project's articles, when the caller has them loaded already.
+
+    Returns:
+        What was recorded.
+
+    Raises:
+        WriteError: `path` is no translation, its source article is missing or unreadable, or
+            its front matter cannot be edited safely.
+    """
+    corpus = corpus or Corpus(project)
+    language, rel = _locate(project, corpus, path)
+    if language == project.source_language:
+        raise WriteError(f"{path} is a source-language article: mark its translations instead")
+    source = corpus.article(project.source_language, rel)
+    if source is None:
+        expected = corpus.index.display_path(
+            corpus.index.expected_path(project.source_language, rel)
+        )
+        raise WriteError(f"{path} has no readable source article ({expected})")
+    digest = source_digest(source)
+    file = project.docs_dir / (corpus.index.docs_path(language, rel) or "")
+    data = file.read_bytes()
+    translation = corpus.article(language, rel)
+    previous = translation.source_digest if translation is not None else None
+    updated = set_source_digest(data, digest)
+    if updated != data:
+        atomic_write(file, updated)
+    return MarkResult(project.display_path(file), digest, previous)
+
+
+def start_translation(
+    project: Project, path: Path, language: str, *, corpus: Corpus | None = None
+) -> Path:
+    """Create the draft of a translation of a source article.
+
+    The draft has the source's structure: headings with the source's ids written out, code
+    blocks, tables, admonitions, images and links as they are, and a visible `TODO(<lang>)`
+    where the prose goes; its front matter marks title and description for translation, copies
+    the other keys and records the current `source_digest`.
+
+    Args:
+        project: The project.
+        path: The source article.
+        language: The translation language.
+        corpus: The project's articles, when the caller has them loaded already.
+
+    Returns:
+        The created file.
+
+    Raises:
+        WriteError: `path` is no source article, the language is not a translation language,
+            or the translation exists already (it is never overwritten).
+    """
+    corpus = corpus or Corpus(project)
+    if language not in project.translation_languages:
+        known = ", ".join(project.translation_languages) or "none"
+        raise WriteError(f"'{language}' is not a translation language (configured: {known})")
+    source_language, rel = _locate(project, corpus, path)
+    if source_language != project.source_language:
+        raise WriteError(f"{path} is a translation: start from its source article")
+    source = corpus.article(source_language, rel)
+    if source is None:
+        raise WriteError(f"{path} cannot be read: run `kb check {path}` to see why")
+    target = project.docs_dir / corpus.index.expected_path(language, rel)
+    if target.exists():
+        raise WriteError(
+            f"{project.display_path(target)} exists already: kb never overwrites a translation"
+        )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        atomic_write(target, draft_translation(source, language).encode("utf-8"), exclusive=True)
+    except FileExistsError:
+        raise WriteError(
+            f"{project.display_path(target)} exists already: kb never overwrites a translation"
+        ) from None
+    return target
+
+
+def draft_translation(source: Article, language: str) -> str:
+    """The text of a translation draft of `source` (see `start_translation`)."""
+    marker = f"TODO({language})"
+    return _draft_front_matter(source, marker) + _draft_body(source, marker)
+
+
+def _draft_front_matter(source: Article, marker: str) -> str:
+    lines = ["---"]
+    for key in ("title", "description"):
+        value = source.front_matter.get(key)
+        if value is not None:
+            lines.append(f"{key}: {json.dumps(f'{marker}: {value}', ensure_ascii=False)}")
+    lines.extend(_copied_keys(source))
+    lines.append(f"source_digest: {_digest_value(source_digest(source), '')}")
+    lines.append("---")
+    return "\n".join(lines) + "\n"
+
+
+def _copied_keys(source: Article) -> list[str]:
+    """Front matter lines of the source's other keys, copied as written."""
+    text = source.text.split("\n")
+    end = source.front_matter_end_line - 1
+    copied: list[str] = []
+    keep = False
+    for line in text[1:end]:
+        if line.startswith("#"):
+            continue  # YAML comments stay with the source
+        match = _TOP_LEVEL_KEY.match(line)
+        if match is not None:
+            keep = match.group(1) not in ("title", "description", "source_digest")
+        elif line[:1] not in (" ", "\t", "-") and line.strip():
+            keep = False  # a comment or something kb does not copy
+        if keep:
+            copied.append(line)
+    return copied
+
+
+def _draft_body(source: Article, marker: str) -> str:
+    body = source.body
+    structure = scan(body, keep_kinds=True)
+    ids = heading_ids(source)
+    heading_at = {h.line - 1: (h, ids[i]) for i, h in enumerate(structure.headings)}
+    lines = body.split("\n")
+    starts = [0]
+    for line in lines:
+        starts.append(starts[-1] + len(line) + 1)
+    spans: dict[int, list[str]] = {}
+    items: list[Link | Image] = [*structure.links, *structure.images]
+    for item in sorted(items, key=lambda item: item.start):
+        span = body[item.start : item.end].replace("\n", " ")
+        if item.kind == "html" and span.lower().startswith("<a"):
+            span += f"{marker}</a>"  # only the start tag is the link's source
+        spans.setdefault(_line_index(starts, item.start), []).append(span)
+    output: list[str] = []
+    unit: int | None = None  # output index of the TODO line of the current paragraph
+    for index, (line, kind) in enumerate(zip(lines, structure.line_kinds, strict=True)):
+        if kind == "heading":
+            heading, wanted = heading_at[index]
+            indent = line[: len(line) - len(line.lstrip())]
+            text = f" {marker}: {heading.text}" if heading.text else f" {marker}"
+            output.append(f"{indent}{'#' * heading.level}{text} {{#{wanted}}}")
+            unit = None
+            continue
+        if kind == "setext":
+            continue
+        if kind != "text" or line.lstrip().startswith("<"):
+            output.append(line)
+            unit = None
+            continue
+        found = spans.get(index, [])
+        marker_match = _LIST_ITEM.match(line)
+        if unit is None or marker_match is not None:
+            prefix = marker_match.group(0) if marker_match is not None else _quote_prefix(line)
+            output.append(prefix + marker + "".join(f" {span}" for span in found))
+            unit = len(output) - 1
+        elif found:
+            output[unit] += "".join(f" {span}" for span in found)
+    return "\n".join(output)
+
+
+def _quote_prefix(line: str) -> str:
+    match = _QUOTE_PREFIX.match(line)
+    return match.group(0) if match is not None else ""
+
+
+def _line_index(starts: list[int], offset: int) -> int:
+    from bisect import bisect_right
+
+    return bisect_right(starts, offset) - 1
