@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from babel.dates import format_date
 from mkdocs.config import base
@@ -301,8 +301,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         if not self.config.notices and kb_page["notice"] == "untranslated":
             kb_page["notice"] = None
         kb_page.update(self._site_context(page, rel, view))
-        context["kb_page"] = kb_page
-        context["kb_strings"] = site_strings(lang)
+        _extend(context, kb_page=kb_page, kb_strings=site_strings(lang))
         self._set_switcher(config, rel, have, view)
         return context
 
@@ -400,10 +399,13 @@ class KbPlugin(BasePlugin[KbConfig]):
             return None
         view = self._view(config)
         language = view.current_language if view else "en"
-        context["kb_strings"] = site_strings(language)
-        context["kb_page"] = {"language": language, "alternates": [], "notice": None}
+        _extend(
+            context,
+            kb_strings=site_strings(language),
+            kb_page={"language": language, "alternates": [], "notice": None},
+        )
         if template_name == "sitemap.xml":
-            context["kb_sitemap"] = self._sitemap(config)
+            _extend(context, kb_sitemap=self._sitemap(config))
         return context
 
     def _sitemap(self, config: MkDocsConfig) -> list[dict[str, Any]]:
@@ -442,3 +444,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(output_content, encoding="utf-8")
         return self._english_404
+
+
+def _extend(context: TemplateContext, **values: Any) -> None:
+    """Add kb's variables to a template context (a TypedDict that does not declare them)."""
+    cast("dict[str, Any]", context).update(values)

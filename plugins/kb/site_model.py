@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
 
 class ArticleLike(Protocol):
@@ -98,6 +98,15 @@ def _title(article: ArticleLike) -> str:
     return title or article.rel.rsplit("/", 1)[-1].removesuffix(".md").replace("-", " ")
 
 
+def _home_first(product: str) -> Callable[[ArticleEntry], tuple[bool, str]]:
+    """Sort key: articles whose first product is `product` first, then by path."""
+
+    def key(entry: ArticleEntry) -> tuple[bool, str]:
+        return (entry.products[0] != product, entry.rel)
+
+    return key
+
+
 class SiteModel:
     """Every language's articles, indexed for listings, related articles and breadcrumbs."""
 
@@ -153,7 +162,7 @@ class SiteModel:
                 for product in dict.fromkeys(entry.products):
                     by_product.setdefault(product, []).append(entry)
             for product, tagged in by_product.items():
-                tagged.sort(key=lambda entry, p=product: (entry.products[0] != p, entry.rel))
+                tagged.sort(key=_home_first(product))
             self._tagged[language] = by_product
         return self._tagged[language].get(product_id, [])
 
