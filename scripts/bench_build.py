@@ -152,6 +152,41 @@ def _fetch(url: str) -> str:
         return ""
 
 
+def plugin_share(config: Path) -> tuple[float, float]:
+    """Seconds spent in kb's event handlers, and in the whole build, under one cProfile run."""
+    import pstats
+
+    out = config.parent / "kb-build.prof"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "cProfile",
+            "-o",
+            str(out),
+            "-m",
+            "mkdocs",
+            "build",
+            "-q",
+            "-f",
+            str(config),
+        ],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    stats = pstats.Stats(str(out))
+    raw: dict[tuple[str, int, str], tuple[int, int, float, float, object]] = stats.stats  # type: ignore[attr-defined]
+    kb = sum(
+        cumulative
+        for (filename, _, name), (_, _, _, cumulative, _) in raw.items()
+        if filename.endswith(os.path.join("kb", "plugin.py")) and name.startswith("on_")
+    )
+    total = max(cumulative for (_, _, _, cumulative, _) in raw.values())
+    return kb, total
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, nargs="+", default=[100, 500, 1000, 2000])
@@ -159,6 +194,9 @@ def main() -> None:
     parser.add_argument("--stock-max", type=int, default=500, help="largest corpus built stock")
     parser.add_argument("--serve", action="store_true", help="also time a serve reload")
     parser.add_argument("--keep", type=Path, help="keep corpora in this directory")
+    parser.add_argument(
+        "--plugin-share", action="store_true", help="profile kb's own share of each build"
+    )
     args = parser.parse_args()
 
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="kb-bench-build-"))
@@ -180,6 +218,13 @@ def main() -> None:
             pages = sum(1 for _ in (corpus / "site").rglob("index.html"))
             rows.append((pairs, pages, summary(ours), summary(theirs), ours, theirs))
             print(f"{pairs:>6} pairs  kb {summary(ours)}  stock {summary(theirs)}", flush=True)
+            if args.plugin_share:
+                kb_seconds, total = plugin_share(project)
+                print(
+                    f"{pairs:>6} pairs  kb's event handlers: {kb_seconds:.2f} s of "
+                    f"{total:.2f} s profiled ({100 * kb_seconds / total:.1f}%)",
+                    flush=True,
+                )
         print()
         print("| pairs | pages written | kb build (median, min-max) | stock build | stock / kb |")
         print("|---|---|---|---|---|")

@@ -249,3 +249,15 @@ def test_disabled_plugin_leaves_the_stock_build(build_site: Callable[..., BuiltS
     site = build_site(bilingual_files(), plugins=config_plugins)
     assert site.html("ja/payouts/payouts/index.html").css_first(".kb-notice") is None
     assert site.kb_messages() == []
+
+
+def test_broken_taxonomy_is_reported_with_file_and_line(
+    build_site: Callable[..., BuiltSite], allowed_warnings: list[str]
+) -> None:
+    allowed_warnings.extend(["invalid-taxonomy", "unknown-product"])
+    broken = "products:\n  - id: payments\n    icon: material/credit-card\n    name: {en: Cards}\n"
+    site = build_site(bilingual_files(), products=broken)
+    messages = [m for m in site.kb_messages(logging.WARNING) if "invalid-taxonomy" in m]
+    assert messages
+    assert all(m.startswith("kb: products.yml:") for m in messages)
+    assert any("products.yml:4:" in m or "products.yml:2:" in m for m in messages)
