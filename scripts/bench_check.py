@@ -5,7 +5,8 @@
 Generates the corpus with `scripts/gen_corpus.py` in a temporary directory, runs `kb check` once
 to warm the file cache and then `--runs` times, and prints the median (min-max) wall time. Then
 it commits the corpus to a fresh git repository, edits 3 English articles and times
-`kb check --changed` the same way.
+`kb check --changed` the same way, then commits the edits and times `kb status` (whose stale
+translations are dated from that history).
 """
 
 from __future__ import annotations
@@ -98,6 +99,11 @@ def main(argv: list[str] | None = None) -> int:
         report(
             "kb check --changed (3 English articles edited)",
             *timed([str(KB), "check", "--changed"], root, args.runs),
+        )
+        git(root, "commit", "-qam", "edits")
+        report(
+            "kb status (3 stale translations dated from git)",
+            *timed([str(KB), "status"], root, args.runs),
         )
     return 0
 

@@ -7,9 +7,9 @@ Writes `docs/en/<product>/<slug>.md` and its Japanese twin `docs/ja/<product>/<s
 the products of `products.yml` (front matter with title, description, products, last_reviewed;
 the Japanese with the correct `source_digest`), an h1 and several h2/h3 sections, lists,
 tables, code, admonitions, SVG diagrams per language and internal links with anchors that
-resolve. Also writes `products.yml` and a `mkdocs.yml` copied from the repository's (with
-`docs_dir: docs`). `--stale K` records a wrong digest in K translations; `--missing K` leaves K
-translations out.
+resolve. Also writes `products.yml`, `glossary.yml` and a `mkdocs.yml` copied from the
+repository's (with `docs_dir: docs`); the Japanese follows the glossary and the style rules.
+`--stale K` records a wrong digest in K translations; `--missing K` leaves K translations out.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ TOPICS = [
     ("customer", "顧客"),
     ("fee", "手数料"),
     ("tax rate", "税率"),
-    ("checkout page", "決済ページ"),
+    ("checkout page", "チェックアウトページ"),
 ]
 ACTIONS = [
     ("Set up", "設定する"),
@@ -96,11 +96,11 @@ PROBLEMS_EN = [
     "The email never arrives.",
 ]
 PROBLEMS_JA = [
-    "ボタンが押せない。",
-    "変更が反映されない。",
-    "エラーメッセージが表示される。",
-    "顧客に二重に請求された。",
-    "メールが届かない。",
+    "ボタンが押せません。",
+    "変更が反映されません。",
+    "エラーメッセージが表示されます。",
+    "顧客に二重に請求されました。",
+    "メールが届きません。",
 ]
 STEP_EN = [
     "Select **{topic}** in the menu.",
@@ -408,6 +408,8 @@ def write_corpus(out: Path, pairs: int, seed: int, stale: int, missing: int) -> 
         ja_file.write_text(front_matter(plan, "ja", digest) + body_ja, encoding="utf-8")
         counts["ja"] += 1
     shutil.copyfile(taxonomy_file, out / "products.yml")
+    if (REPO / "glossary.yml").is_file():
+        shutil.copyfile(REPO / "glossary.yml", out / "glossary.yml")
     (out / "mkdocs.yml").write_text(_mkdocs_config(), encoding="utf-8")
     return counts
 

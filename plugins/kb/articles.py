@@ -274,7 +274,8 @@ def parse_article(data: bytes, file: Path, language: str, rel: str, path: str) -
         end_line = block.body_start_line - 1
         front_matter, lines = _front_matter(block.yaml, path, language, findings)
     front_matter_error = any(f.rule is Rule.INVALID_FRONT_MATTER for f in findings)
-    structure = scan(block.body, block.body_start_line)
+    # Line kinds cost one list append per line; the prose rules need them.
+    structure = scan(block.body, block.body_start_line, keep_kinds=True)
     article = Article(
         path=path,
         file=file,

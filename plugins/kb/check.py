@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 from kb.articles import Article, Corpus, FileIndex
 from kb.findings import Finding, Rule, Severity, sort_findings
+from kb.glossary import Glossary, load_glossary
 from kb.project import Project, ProjectError
 from kb.resolve import Resolver
-from kb.rules import RuleContext, content, parity, products
+from kb.rules import RuleContext, content, parity, products, style, terminology
 from kb.selection import select_rules
 from kb.taxonomy import Taxonomy, load_taxonomy
 
@@ -56,6 +57,8 @@ class CheckResult:
     """The articles, loaded on demand (`article()`)."""
     scope: frozenset[tuple[str, str]] = field(default_factory=frozenset)
     """(language, rel) of the articles whose findings are reported."""
+    glossary: Glossary | None = None
+    """The terminology glossary, when configured."""
 
     def status(self, language: str, rel: str) -> TranslationStatus | None:
         """Translation status of `rel` in `language`.
@@ -130,10 +133,16 @@ def run_check(
     Raises:
         ProjectError: A path or selector is invalid, or git fails for `changed`.
     """
-    enabled = select_rules(select, ignore, has_taxonomy=project.taxonomy_path is not None)
+    enabled = select_rules(
+        select,
+        ignore,
+        has_taxonomy=project.taxonomy_path is not None,
+        has_glossary=project.glossary_path is not None,
+    )
     corpus = Corpus(project)
     index = corpus.index
     taxonomy: Taxonomy | None = None
+    glossary: Glossary | None = None
     findings: list[Finding] = []
     if project.taxonomy_path is not None:
         taxonomy, taxonomy_findings = load_taxonomy(
@@ -143,6 +152,14 @@ def run_check(
         )
         if Rule.INVALID_TAXONOMY in enabled:
             findings.extend(taxonomy_findings)
+    if project.glossary_path is not None:
+        glossary, glossary_findings = load_glossary(
+            project.glossary_path,
+            project.languages,
+            display_path=project.display_path(project.glossary_path),
+        )
+        if Rule.INVALID_GLOSSARY in enabled:
+            findings.extend(glossary_findings)
     if changed or changed_ref is not None:
         scope = _changed_scope(project, corpus, changed_ref or None)
     elif paths:
@@ -155,6 +172,9 @@ def run_check(
         Resolver(project, index),
         enabled,
         taxonomy if enabled & _PRODUCT_ARTICLE_RULES else None,
+        terminology.index_terms(glossary, project.display_path(glossary.path))
+        if glossary is not None and Rule.GLOSSARY_TERM in enabled
+        else None,
     )
     for language, rel in sorted(scope):
         result = corpus.load(language, rel)
@@ -167,6 +187,9 @@ def run_check(
         findings.extend(content.check_article(article, context))
         if context.taxonomy is not None:
             findings.extend(products.check_article(article, context))
+        if language != project.source_language:
+            findings.extend(terminology.check_article(article, context))
+        findings.extend(style.check_article(article, context))
     # Without a taxonomy products-mismatch cannot run: front-matter-mismatch compares products.
     compare_products = project.taxonomy_path is None
     statuses: dict[tuple[str, str], TranslationStatus] = {}
@@ -174,12 +197,14 @@ def run_check(
     for pair in corpus.pairs({rel for _, rel in scope}):
         findings.extend(parity.check_pair(pair, context, compare_products=compare_products))
         findings.extend(products.check_pair(pair, context))
+        findings.extend(terminology.check_pair(pair, context))
         statuses[(pair.language, pair.rel)] = _status(pair.source, pair.translation, context)
         if pair.source is not None and pair.translation is not None:
             pair_count += 1
     reported = {index.display_path(index.articles[key]) for key in scope}
-    if project.taxonomy_path is not None:
-        reported.add(project.display_path(project.taxonomy_path))
+    for path in (project.taxonomy_path, project.glossary_path):
+        if path is not None:
+            reported.add(project.display_path(path))
     counts = {language: 0 for language in project.languages}
     for language, _ in scope:
         counts[language] = counts.get(language, 0) + 1
@@ -192,6 +217,7 @@ def run_check(
         taxonomy=taxonomy,
         corpus=corpus,
         scope=frozenset(scope),
+        glossary=glossary,
     )
 
 

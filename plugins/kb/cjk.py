@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 
-# Han, kana, CJK punctuation and full-width forms: scripts written without spaces.
-_CJK = (
+CJK_CHARACTERS = (
     "\u3000-\u303f"  # CJK punctuation
     "\u3040-\u30ff"  # hiragana, katakana
     "\u31f0-\u31ff"  # katakana extensions
@@ -14,8 +13,10 @@ _CJK = (
     "\uf900-\ufaff"  # Han compatibility
     "\uff00-\uffef"  # full-width forms
 )
-_ENDS_CJK = re.compile(f"[{_CJK}]$")
-_STARTS_CJK = re.compile(f"^[{_CJK}]")
+"""Han, kana, CJK punctuation and full-width forms (a character class body): the characters of
+scripts written without spaces, between which a line break is no space."""
+_ENDS_CJK = re.compile(f"[{CJK_CHARACTERS}]$")
+_STARTS_CJK = re.compile(f"^[{CJK_CHARACTERS}]")
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 _BLOCK_START = re.compile(
     r"^\s*(?:[-*+]\s|\d+[.)]\s|#|\||>|!!!|\?\?\?|:|<|\[[^\]]*\]:|={3,}|-{3,}|\*{3,}|_{3,})"

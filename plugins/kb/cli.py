@@ -1,4 +1,4 @@
-"""The `kb` command: check a help center, diff and mark translations, draft new ones."""
+"""The `kb` command: check a help center, start articles and translations, report status."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ examples:
   kb check                                  check every article (reads mkdocs.yml)
   kb check docs/ja/payments/                check some articles and their twins
   kb check --changed --format github        only what this branch changed, for CI
+  kb new payments/refund-a-payment --title "Refund a payment"
+  kb status                                 translation coverage, stale translations, reviews
   kb diff docs/ja/payments/refund-a-payment.md
   kb mark-translated docs/ja/payments/refund-a-payment.md
   kb start-translation docs/en/payouts/payout-schedule.md --language ja
@@ -38,7 +40,7 @@ examples:
   kb check --docs-dir docs --languages en,ja --format json
 
 selectors (--select, --ignore): rule names (link-mismatch), codes (KB108), code prefixes (KB1,
-KB10) and families (parity, products, content); comma-separated and repeatable.
+KB10) and families (parity, products, content, style); comma-separated and repeatable.
 silence one line with <!-- kb: ignore[rule-name] --> on it or on the line above.
 """
 
@@ -76,6 +78,13 @@ def _project_options() -> _Parser:
         type=Path,
         help="product taxonomy to use (default: the configured one, or "
         "products.yml next to mkdocs.yml)",
+    )
+    group.add_argument(
+        "--glossary",
+        metavar="FILE",
+        type=Path,
+        help="terminology glossary to use (default: the configured one, or "
+        "glossary.yml next to mkdocs.yml)",
     )
     return parent
 
@@ -195,6 +204,59 @@ def build_parser() -> argparse.ArgumentParser:
     )
     start.set_defaults(handler=_start)
 
+    new = commands.add_parser(
+        "new",
+        parents=[common],
+        formatter_class=raw,
+        help="create an English article from the help-article template",
+        description="Create docs/<source language>/<product>/<slug>.md with complete front "
+        "matter (title, description, products, last_reviewed) and the sections of a help "
+        "article, each with a TODO to replace; an existing file is never overwritten.",
+        epilog='examples:\n  kb new payments/refund-a-payment --title "Refund a payment"\n'
+        '  kb new payouts/payout-schedule --title "Choose your payout schedule"\n\n'
+        "exit status: 0 created, 1 the article exists, 2 unknown product, bad slug or title\n",
+    )
+    new.add_argument(
+        "target",
+        metavar="PRODUCT/SLUG",
+        help="a product id from products.yml and a kebab-case slug, e.g. payments/refund-a-payment",
+    )
+    new.add_argument("--title", required=True, help="the article's title")
+    new.set_defaults(handler=_new)
+
+    status = commands.add_parser(
+        "status",
+        parents=[common],
+        formatter_class=raw,
+        help="show translation coverage, stale translations and overdue reviews",
+        description="Translation coverage per product and language (articles, translated, "
+        "stale, untracked, missing, coverage), the stale translations ordered by how long "
+        "they have been stale (dated from git history when available), and the articles whose "
+        "last_reviewed is older than the review age.",
+        epilog="examples:\n  kb status\n  kb status --format markdown >> "
+        '"$GITHUB_STEP_SUMMARY"\n  kb status --review-age 180 --format json\n',
+    )
+    status.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="output format (default: text)",
+    )
+    status.add_argument(
+        "--review-age",
+        metavar="DAYS",
+        type=_positive_int,
+        help="list articles whose last_reviewed is older than DAYS "
+        "(default: status.review_age_days in mkdocs.yml, else 365)",
+    )
+    status.add_argument(
+        "--output",
+        metavar="FILE",
+        type=Path,
+        help="write the report to FILE instead of standard output",
+    )
+    status.set_defaults(handler=_status)
+
     rules = commands.add_parser(
         "rules",
         formatter_class=raw,
@@ -264,6 +326,16 @@ def _fail(message: str) -> int:
     return EXIT_USAGE
 
 
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of days (1 or more)")
+    return number
+
+
 def _load(args: argparse.Namespace) -> Project:
     from kb.project import load_project
 
@@ -271,7 +343,11 @@ def _load(args: argparse.Namespace) -> Project:
     if args.languages is not None:
         languages = [lang.strip() for lang in args.languages.split(",") if lang.strip()]
     return load_project(
-        args.config, docs_dir=args.docs_dir, languages=languages, taxonomy=args.taxonomy
+        args.config,
+        docs_dir=args.docs_dir,
+        languages=languages,
+        taxonomy=args.taxonomy,
+        glossary=args.glossary,
     )
 
 
@@ -406,6 +482,42 @@ def _start(args: argparse.Namespace) -> int:
         return EXIT_FINDINGS
     shown = project.display_path(created)
     _say(f"created {shown}: translate the TODO({language}) parts, then run `kb check {shown}`")
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from kb.writes import WriteError, new_article
+
+    project = _load(args)
+    try:
+        created = new_article(project, args.target, args.title)
+    except WriteError as error:
+        sys.stderr.write(f"kb new: {error}\n")
+        return EXIT_USAGE if error.usage else EXIT_FINDINGS
+    shown = project.display_path(created)
+    _say(f"created {shown}")
+    _say("next steps:")
+    _say("  1. write the article: replace every TODO (WRITING.md says what each section holds)")
+    _say(f"  2. kb check {shown}")
+    language = next(iter(project.translation_languages), None)
+    if language is not None:
+        translation = shown.replace(f"/{project.source_language}/", f"/{language}/", 1)
+        _say(f"  3. kb start-translation {shown} --language {language}")
+        _say(f"  4. translate it, then kb mark-translated {translation}")
+    return EXIT_OK
+
+
+def _status(args: argparse.Namespace) -> int:
+    from kb.status import translation_status
+    from kb.status_formats import write_status
+
+    project = _load(args)
+    report = translation_status(project, review_age_days=args.review_age)
+    if args.output is not None:
+        with args.output.open("w", encoding="utf-8") as handle:
+            write_status(report, args.format, handle)
+    else:
+        write_status(report, args.format, sys.stdout, color=_wants_color(sys.stdout))
     return EXIT_OK
 
 

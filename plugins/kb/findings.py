@@ -65,6 +65,13 @@ class Rule(enum.Enum):
     CROSS_LANGUAGE_LINK = "cross-language-link"
     MISSING_ASSET = "missing-asset"
     EXTERNAL_LINK = "external-link"
+    GLOSSARY_TERM = "glossary-term"
+    MIXED_POLITENESS = "mixed-politeness"
+    HALFWIDTH_KATAKANA = "halfwidth-katakana"
+    FULLWIDTH_ALPHANUMERIC = "fullwidth-alphanumeric"
+    INCONSISTENT_SPACING = "inconsistent-spacing"
+    LONG_SENTENCE = "long-sentence"
+    INVALID_GLOSSARY = "invalid-glossary"
 
     @property
     def info(self) -> RuleInfo:
@@ -119,6 +126,23 @@ RULES: dict[Rule, RuleInfo] = {
     ),
     Rule.MISSING_ASSET: RuleInfo("KB308", "content", _E, "image or file that does not exist"),
     Rule.EXTERNAL_LINK: RuleInfo("KB309", "content", _W, "external link failed (--external)"),
+    Rule.GLOSSARY_TERM: RuleInfo(
+        "KB501", "style", _W, "translation uses a forbidden variant or misses the glossary term"
+    ),
+    Rule.MIXED_POLITENESS: RuleInfo(
+        "KB502", "style", _W, "です・ます and だ・である sentences mixed in one article"
+    ),
+    Rule.HALFWIDTH_KATAKANA: RuleInfo("KB503", "style", _W, "half-width katakana (ｶﾀｶﾅ)"),
+    Rule.FULLWIDTH_ALPHANUMERIC: RuleInfo(
+        "KB504", "style", _W, "full-width ASCII letters or digits (ＡＢＣ１２３)"
+    ),
+    Rule.INCONSISTENT_SPACING: RuleInfo(
+        "KB505", "style", _W, "Japanese and ASCII spaced in some places and not in others"
+    ),
+    Rule.LONG_SENTENCE: RuleInfo(
+        "KB506", "style", _W, "sentence longer than style.max_sentence_length characters"
+    ),
+    Rule.INVALID_GLOSSARY: RuleInfo("KB507", "style", _E, "glossary.yml is invalid"),
 }
 
 FAMILIES: tuple[str, ...] = ("parity", "products", "content", "style")

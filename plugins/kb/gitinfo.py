@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Collection, Iterator
+    from types import TracebackType
 
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -147,26 +149,121 @@ def file_history(path: Path) -> Iterator[tuple[str, bytes]]:
             versions.append((lines[0], lines[-1]))
     if not versions:
         return
-    try:
-        process = subprocess.Popen(
-            ["git", "cat-file", "--batch"], cwd=top, stdin=subprocess.PIPE, stdout=subprocess.PIPE
-        )
-    except OSError as error:
-        raise GitError(f"cannot run git: {error}") from None
-    if process.stdin is None or process.stdout is None:  # pragma: no cover - pipes were asked
-        raise GitError("cannot talk to git cat-file")
-    try:
+    with BlobReader(top) as blobs:
         for commit, name in versions:
-            process.stdin.write(f"{commit}:{name}\n".encode())
-            process.stdin.flush()
-            header = process.stdout.readline().split()
-            if len(header) < 3 or header[1] != b"blob":
+            content = blobs.read(f"{commit}:{name}")
+            if content is not None:
+                yield commit, content
+
+
+class BlobReader:
+    """One `git cat-file --batch` process answering for many objects, one at a time."""
+
+    def __init__(self, directory: Path) -> None:
+        """Start the process in the repository that holds `directory`.
+
+        Raises:
+            GitError: Git cannot be run.
+        """
+        try:
+            self._process = subprocess.Popen(
+                ["git", "cat-file", "--batch"],
+                cwd=directory,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+        except OSError as error:
+            raise GitError(f"cannot run git: {error}") from None
+
+    def read(self, name: str) -> bytes | None:
+        """The content of a blob (`<sha>` or `<commit>:<path>`), or None when there is none."""
+        stdin, stdout = self._process.stdin, self._process.stdout
+        if stdin is None or stdout is None:  # pragma: no cover - pipes were asked for
+            raise GitError("cannot talk to git cat-file")
+        stdin.write(f"{name}\n".encode())
+        stdin.flush()
+        header = stdout.readline().split()
+        if len(header) < 3 or header[1] != b"blob":
+            return None
+        content = stdout.read(int(header[2]))
+        stdout.read(1)
+        return content
+
+    def close(self) -> None:
+        """Stop the process."""
+        for pipe in (self._process.stdin, self._process.stdout):
+            if pipe is not None:
+                pipe.close()
+        self._process.kill()
+        self._process.wait()
+
+    def __enter__(self) -> BlobReader:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+@dataclass(frozen=True)
+class FileVersion:
+    """A committed version of a file."""
+
+    commit: str
+    """The commit that wrote this version."""
+    time: int
+    """The commit's committer time (Unix seconds)."""
+    blob: str
+    """The version's blob id."""
+
+
+def file_versions(directory: Path, paths: Collection[str]) -> dict[str, list[FileVersion]]:
+    """The committed versions of several files under `directory`, from one `git log`.
+
+    Renames are followed backwards (`-M`), so a moved article keeps its older versions.
+
+    Args:
+        directory: Where the files are; paths are relative to it (POSIX).
+        paths: The files wanted.
+
+    Returns:
+        Each wanted file that has history, with its versions newest first.
+
+    Raises:
+        GitError: Git is missing, or `directory` is not in a repository with commits.
+    """
+    log = run_git(
+        ["log", "-M", "--raw", "--no-abbrev", "-z", "--relative", "--format=%x01%H%x00%ct", "--"],
+        directory,
+    ).decode("utf-8", "surrogateescape")
+    following = {path: path for path in paths}  # path in older commits -> wanted path
+    versions: dict[str, list[FileVersion]] = {}
+    for chunk in log.split("\x01")[1:]:
+        fields = chunk.split("\0")
+        if len(fields) < 2 or not following:
+            break
+        commit, time = fields[0], int(fields[1] or 0)
+        index = 2
+        while index < len(fields) and fields[index].lstrip("\n").startswith(":"):
+            header = fields[index].lstrip("\n").split()
+            status = header[4] if len(header) > 4 else ""
+            count = 2 if status[:1] in ("R", "C") else 1
+            names = fields[index + 1 : index + 1 + count]
+            index += 1 + count
+            path = names[-1] if names else ""
+            wanted = following.get(path)
+            if wanted is None:
                 continue
-            content = process.stdout.read(int(header[2]))
-            process.stdout.read(1)
-            yield commit, content
-    finally:
-        process.stdin.close()
-        process.stdout.close()
-        process.kill()
-        process.wait()
+            if status[:1] != "D":
+                versions.setdefault(wanted, []).append(FileVersion(commit, time, header[3]))
+            if status[:1] == "R":
+                del following[path]
+                following[names[0]] = wanted
+            elif status[:1] == "A":
+                del following[path]
+    return versions

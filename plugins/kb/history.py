@@ -1,19 +1,24 @@
-"""`kb diff`: what changed in the source article since a translation's `source_digest`."""
+"""What changed in source articles since translations' `source_digest`: `kb diff`, and since
+when (`kb status`)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from kb.articles import Corpus, decode
 from kb.digest import digest_text
-from kb.gitinfo import GitError, file_history
+from kb.gitinfo import BlobReader, FileVersion, GitError, file_history, file_versions
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from pathlib import Path
 
     from kb.project import Project
+
+ChangeBasis = Literal["git", "working-tree", "mtime", "unknown"]
 
 
 class HistoryError(Exception):
@@ -103,3 +108,78 @@ def translation_diff(project: Project, path: Path) -> TranslationDiff:
         f"no committed version of {shown} has the digest {recorded} recorded in {path}: "
         "the translation may predate the history or the digest was edited by hand"
     )
+
+
+@dataclass(frozen=True)
+class SourceChange:
+    """Since when a source article differs from the version a translation records."""
+
+    since: dt.date | None
+    """The day it changed away from that version; None when unknown."""
+    basis: ChangeBasis
+    """Where the day comes from: the commit that changed it (`git`), the file's modification
+    time because the change is not committed yet (`working-tree`) or because there is no git
+    history (`mtime`), or nothing (`unknown`: no committed version has the recorded digest)."""
+    commit: str | None = None
+    """The commit that changed it (`git` only)."""
+
+
+def source_changes(
+    project: Project, recorded: Mapping[str, str], *, git: bool = True
+) -> dict[str, SourceChange]:
+    """When each source article changed away from the digest a translation recorded.
+
+    One `git log` over the docs directory and one `git cat-file --batch` answer for every
+    article: versions are read newest first until one has the recorded digest; the commit after
+    it is the change. Without git, the file's modification time stands in.
+
+    Args:
+        project: The project.
+        recorded: Docs-relative path of each source article, and the digest its stale
+            translation records.
+        git: Read git history; False uses the files' modification times only.
+
+    Returns:
+        The change of each source article.
+    """
+    if not git:
+        return {path: _modified(project, path, "mtime") for path in recorded}
+    if not recorded:
+        return {}
+    try:
+        history = file_versions(project.docs_dir, recorded.keys())
+    except GitError:
+        return {path: _modified(project, path, "mtime") for path in recorded}
+    changes: dict[str, SourceChange] = {}
+    try:
+        with BlobReader(project.docs_dir) as blobs:
+            for path, digest in recorded.items():
+                changes[path] = _change(project, path, digest, history.get(path, []), blobs)
+    except (GitError, OSError):
+        return {path: _modified(project, path, "mtime") for path in recorded}
+    return changes
+
+
+def _change(
+    project: Project, path: str, digest: str, versions: list[FileVersion], blobs: BlobReader
+) -> SourceChange:
+    if not versions:
+        return _modified(project, path, "mtime")  # never committed
+    newer: FileVersion | None = None
+    for version in versions:
+        content = blobs.read(version.blob)
+        text = decode(content)[0] if content is not None else None
+        if text is not None and digest_text(text) == digest:
+            if newer is None:
+                return _modified(project, path, "working-tree")
+            return SourceChange(dt.date.fromtimestamp(newer.time), "git", newer.commit)
+        newer = version
+    return SourceChange(None, "unknown")
+
+
+def _modified(project: Project, path: str, basis: ChangeBasis) -> SourceChange:
+    try:
+        mtime = (project.docs_dir / path).stat().st_mtime
+    except OSError:
+        return SourceChange(None, "unknown")
+    return SourceChange(dt.date.fromtimestamp(mtime), basis)

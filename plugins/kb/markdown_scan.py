@@ -208,6 +208,9 @@ class Structure:
     """File line of the body's first line."""
     line_kinds: tuple[LineKind, ...] = ()
     """What each body line is (only when scanned with `keep_kinds=True`)."""
+    masked: str = ""
+    """The body with fenced code, HTML comments, reference definitions and code spans blanked
+    to spaces: same length, same lines. What the prose rules read."""
 
     @property
     def section_count(self) -> int:
@@ -362,6 +365,7 @@ class _Scanner:
             suppressions=self.suppressions,
             first_line=self.first_line,
             line_kinds=tuple(self.kinds),
+            masked=text,
         )
 
     # Pass 1: one look at each line decides what it is; code and comments are masked out.

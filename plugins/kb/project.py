@@ -19,6 +19,12 @@ _RULES_BY_KEY: dict[str, Rule] = {
 }
 
 
+DEFAULT_MAX_SENTENCE_LENGTH = 120
+"""Default of `style.max_sentence_length`."""
+DEFAULT_REVIEW_AGE_DAYS = 365
+"""Default of `status.review_age_days`."""
+
+
 class ProjectError(Exception):
     """The configuration cannot describe a project: the message says what and where."""
 
@@ -39,6 +45,8 @@ class Project:
     """static-i18n's `docs_structure`: `docs/<lang>/x.md` or `docs/x.<lang>.md`."""
     taxonomy_path: Path | None = None
     """The product taxonomy (`products.yml`), or None to skip the products rules."""
+    glossary_path: Path | None = None
+    """The terminology glossary (`glossary.yml`), or None to skip `glossary-term`."""
     severities: dict[Rule, Severity] = field(default_factory=dict)
     """Effective severity of every rule."""
     link_rewrites: tuple[tuple[str, str], ...] = ()
@@ -51,6 +59,10 @@ class Project:
     """static-i18n's `fallback_to_default`: serve a missing translation in the source language."""
     config_file: Path | None = None
     """The `mkdocs.yml` the project was read from, if any."""
+    max_sentence_length: int = DEFAULT_MAX_SENTENCE_LENGTH
+    """`long-sentence` reports sentences longer than this many characters."""
+    review_age_days: int = DEFAULT_REVIEW_AGE_DAYS
+    """`kb status` lists articles whose `last_reviewed` is older than this many days."""
 
     @property
     def translation_languages(self) -> tuple[str, ...]:
@@ -108,6 +120,7 @@ def project_from_options(
     fallback: bool = True,
     config_file: Path | None = None,
     default_taxonomy: bool = True,
+    default_glossary: bool = True,
 ) -> Project:
     """Validate kb's options and the i18n languages into a `Project`.
 
@@ -119,12 +132,14 @@ def project_from_options(
         docs_dir: The documentation directory (relative paths are taken from `root`).
         languages: Language codes, the source language first unless `default_language` says.
         layout: static-i18n's `docs_structure`, `folder` or `suffix`.
-        options: The `kb` plugin options: `taxonomy`, `severity`, `parity`, `content`.
+        options: The `kb` plugin options: `taxonomy`, `glossary`, `severity`, `parity`,
+            `content`, `style`, `status`.
         default_language: The source language, if not the first of `languages`.
         config_dir: Directory relative option paths start from (default: `root`).
         fallback: static-i18n's `fallback_to_default`.
         config_file: The configuration file, for messages.
         default_taxonomy: Use `products.yml` in `config_dir` when `taxonomy` is not set.
+        default_glossary: Use `glossary.yml` in `config_dir` when `glossary` is not set.
 
     Returns:
         The validated project.
@@ -144,16 +159,22 @@ def project_from_options(
         raise ProjectError(f"docs_dir {_shown(docs, root)} is not a directory")
     parity = _mapping(options.get("parity"), f"{where}.parity")
     content = _mapping(options.get("content"), f"{where}.content")
+    style = _mapping(options.get("style"), f"{where}.style")
+    status = _mapping(options.get("status"), f"{where}.status")
     taxonomy = options.get("taxonomy")
     if taxonomy is None and default_taxonomy and (config_dir / "products.yml").is_file():
         taxonomy = "products.yml"
+    glossary = options.get("glossary")
+    if glossary is None and default_glossary and (config_dir / "glossary.yml").is_file():
+        glossary = "glossary.yml"
     return Project(
         root=root,
         docs_dir=docs.resolve(),
         languages=codes,
         source_language=codes[0],
         layout="folder" if layout == "folder" else "suffix",
-        taxonomy_path=_taxonomy(taxonomy, config_dir, where),
+        taxonomy_path=_file_option(taxonomy, config_dir, f"{where}.taxonomy"),
+        glossary_path=_file_option(glossary, config_dir, f"{where}.glossary"),
         severities=_severities(options.get("severity"), f"{where}.severity"),
         link_rewrites=_rewrites(parity.get("link_rewrites"), f"{where}.parity.link_rewrites"),
         translation_only_links=_prefixes(
@@ -164,6 +185,16 @@ def project_from_options(
         ),
         fallback=bool(fallback),
         config_file=config_file,
+        max_sentence_length=_positive(
+            style.get("max_sentence_length"),
+            DEFAULT_MAX_SENTENCE_LENGTH,
+            f"{where}.style.max_sentence_length",
+        ),
+        review_age_days=_positive(
+            status.get("review_age_days"),
+            DEFAULT_REVIEW_AGE_DAYS,
+            f"{where}.status.review_age_days",
+        ),
     )
 
 
@@ -174,6 +205,7 @@ def load_project(
     languages: list[str] | None = None,
     root: Path | None = None,
     taxonomy: Path | None = None,
+    glossary: Path | None = None,
 ) -> Project:
     """Read a project from `mkdocs.yml`, or from `docs_dir` and `languages` alone.
 
@@ -183,6 +215,7 @@ def load_project(
         languages: Use these languages, the source language first, instead of the i18n plugin's.
         root: Directory findings are reported relative to (default: the working directory).
         taxonomy: Use this product taxonomy instead of the configured one.
+        glossary: Use this glossary instead of the configured one.
 
     Returns:
         The validated project.
@@ -195,13 +228,15 @@ def load_project(
         if docs_dir is None or not languages:
             raise ProjectError("--docs-dir and --languages go together (e.g. --languages en,ja)")
         docs = docs_dir if docs_dir.is_absolute() else root / docs_dir
+        given = {"taxonomy": taxonomy, "glossary": glossary}
         return project_from_options(
             root=root,
             docs_dir=docs,
             languages=languages,
             layout=_guess_layout(docs, languages),
-            options={"taxonomy": str(taxonomy)} if taxonomy else None,
+            options={key: str(path) for key, path in given.items() if path is not None},
             default_taxonomy=False,
+            default_glossary=False,
         )
     config_path = config_file or root / "mkdocs.yml"
     if not config_path.is_absolute():
@@ -216,8 +251,9 @@ def load_project(
         )
     codes, default = _i18n_languages(i18n, config_path.name)
     options = dict(plugins.get("kb") or {})
-    if taxonomy is not None:
-        options["taxonomy"] = str(taxonomy if taxonomy.is_absolute() else root / taxonomy)
+    for key, path in (("taxonomy", taxonomy), ("glossary", glossary)):
+        if path is not None:
+            options[key] = str(path if path.is_absolute() else root / path)
     config_dir = config_path.parent
     docs_value = config.get("docs_dir", "docs")
     if not isinstance(docs_value, str):
@@ -340,16 +376,25 @@ def _mapping(value: Any, where: str) -> Mapping[str, Any]:
     return value
 
 
-def _taxonomy(value: Any, config_dir: Path, where: str) -> Path | None:
+def _file_option(value: Any, config_dir: Path, where: str) -> Path | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str | Path):
-        raise ProjectError(f"{where}.taxonomy must be a path")
+        raise ProjectError(f"{where} must be a path")
     path = Path(value)
     path = path if path.is_absolute() else config_dir / path
     if not path.is_file():
-        raise ProjectError(f"{where}.taxonomy: {path} does not exist")
+        problem = "is not a file" if path.exists() else "does not exist"
+        raise ProjectError(f"{where}: {path} {problem}")
     return path
+
+
+def _positive(value: Any, default: int, where: str) -> int:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ProjectError(f"{where} must be a whole number of at least 1, not {value!r}")
+    return value
 
 
 def _severities(value: Any, where: str) -> dict[Rule, Severity]:

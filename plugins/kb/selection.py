@@ -12,6 +12,10 @@ if TYPE_CHECKING:
 
 NOT_CHECKED = frozenset({Rule.EXTERNAL_LINK})
 """Rules only `kb links --external` reports, never `kb check`."""
+PRODUCT_RULES = frozenset(rule for rule, info in RULES.items() if info.family == "products")
+"""Rules that need a product taxonomy."""
+GLOSSARY_RULES = frozenset({Rule.GLOSSARY_TERM, Rule.INVALID_GLOSSARY})
+"""Rules that need a glossary."""
 
 
 def split_selectors(values: Iterable[str]) -> list[str]:
@@ -38,12 +42,16 @@ def rules_matching(selector: str) -> frozenset[Rule]:
         return matched
     raise ProjectError(
         f"unknown rule selector {selector!r}: use a rule name (stale-translation), a code "
-        "(KB103), a code prefix (KB1) or a family (parity, products, content)"
+        f"(KB103), a code prefix (KB1) or a family ({', '.join(FAMILIES)})"
     )
 
 
 def select_rules(
-    select: Iterable[str] = (), ignore: Iterable[str] = (), *, has_taxonomy: bool = True
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    *,
+    has_taxonomy: bool = True,
+    has_glossary: bool = True,
 ) -> frozenset[Rule]:
     """The rules a check runs.
 
@@ -51,29 +59,44 @@ def select_rules(
         select: Selectors to run (default: every rule).
         ignore: Selectors to leave out.
         has_taxonomy: Whether a product taxonomy is configured.
+        has_glossary: Whether a glossary is configured.
 
     Returns:
-        The enabled rules. Without a taxonomy the products rules are left out, unless selected
-        by a selector that names only products rules, which is an error.
+        The enabled rules. Without a taxonomy the products rules are left out, and without a
+        glossary the glossary rules, unless a selector names only such rules, which is an error.
 
     Raises:
-        ProjectError: A selector is unknown, or products rules are selected without a taxonomy.
+        ProjectError: A selector is unknown, or selects only rules whose file is not configured.
     """
+    unavailable: list[tuple[frozenset[Rule], str]] = []
+    if not has_taxonomy:
+        unavailable.append(
+            (
+                PRODUCT_RULES,
+                "products rules, but no product taxonomy is configured: set 'taxonomy:' in the "
+                "kb plugin options or add products.yml next to mkdocs.yml",
+            )
+        )
+    if not has_glossary:
+        unavailable.append(
+            (
+                GLOSSARY_RULES,
+                "glossary rules, but no glossary is configured: set 'glossary:' in the kb "
+                "plugin options, add glossary.yml next to mkdocs.yml, or pass --glossary",
+            )
+        )
     selectors = split_selectors(select)
-    products = frozenset(rule for rule, info in RULES.items() if info.family == "products")
     enabled: set[Rule] = set()
     if not selectors:
         enabled = set(Rule)
     for selector in selectors:
         matched = rules_matching(selector)
-        if not has_taxonomy and matched <= products:
-            raise ProjectError(
-                f"{selector!r} selects products rules, but no product taxonomy is configured: "
-                "set 'taxonomy:' in the kb plugin options or add products.yml next to mkdocs.yml"
-            )
+        for rules, reason in unavailable:
+            if matched <= rules:
+                raise ProjectError(f"{selector!r} selects {reason}")
         enabled |= matched
     for selector in split_selectors(ignore):
         enabled -= rules_matching(selector)
-    if not has_taxonomy:
-        enabled -= products
+    for rules, _ in unavailable:
+        enabled -= rules
     return frozenset(enabled - NOT_CHECKED)

@@ -133,7 +133,7 @@ def test_plugin_options_path(tmp_path: Path) -> None:
     [
         ((), (), True, set(Rule) - {Rule.EXTERNAL_LINK}),
         ((), (), False, {r for r in Rule if r.family != "products"} - {Rule.EXTERNAL_LINK}),
-        (("ALL",), ("KB1", "content"), False, set()),
+        (("ALL",), ("KB1", "content", "style"), False, set()),
         (
             ("kb20",),
             ("unknown-product",),

@@ -1,4 +1,4 @@
-"""The rules: parity between twins, products, and content of single articles."""
+"""The rules: parity between twins, products, content of single articles, terminology, style."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from kb.digest import source_digest
+from kb.prose import Prose, prose_of
 from kb.slugs import structure_heading_ids
 
 if TYPE_CHECKING:
@@ -13,6 +14,7 @@ if TYPE_CHECKING:
     from kb.findings import Rule
     from kb.project import Project
     from kb.resolve import Resolver
+    from kb.rules.terminology import TermIndex
     from kb.taxonomy import Taxonomy
 
 
@@ -30,8 +32,11 @@ class RuleContext:
     """Rules that run; the others are skipped (not only filtered)."""
     taxonomy: Taxonomy | None = None
     """The product taxonomy, when the products rules run."""
+    terms: TermIndex | None = None
+    """The glossary's terms, ready to match, when `glossary-term` runs."""
     _ids: dict[tuple[str, str], list[str]] = field(default_factory=dict)
     _digests: dict[tuple[str, str], str] = field(default_factory=dict)
+    _prose: dict[tuple[str, str], Prose] = field(default_factory=dict)
 
     def wants(self, *rules: Rule) -> bool:
         """True when any of `rules` is enabled."""
@@ -57,6 +62,14 @@ class RuleContext:
         if digest is None:
             digest = self._digests[key] = source_digest(article)
         return digest
+
+    def prose(self, article: Article) -> Prose:
+        """The readable text of an article (built once per check: several rules read it)."""
+        key = (article.language, article.rel)
+        prose = self._prose.get(key)
+        if prose is None:
+            prose = self._prose[key] = prose_of(article)
+        return prose
 
     def anchors(self, article: Article) -> set[str]:
         """Every id a link's `#anchor` may name in `article`."""
