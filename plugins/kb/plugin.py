@@ -20,10 +20,23 @@ from kb.catalog import site_strings
 from kb.check import CheckResult, TranslationStatus, run_check
 from kb.cjk import NO_SPACE_LANGUAGES, join_cjk_line_breaks
 from kb.findings import Finding, Severity
+from kb.glossary import Glossary, load_glossary
+from kb.glossary_page import glossary_markdown
 from kb.i18n_adapter import I18nView, file_language, i18n_view, language_relative_path
-from kb.project import ProjectError, parse_severity, project_from_options, rule_from_key
+from kb.project import (
+    DEFAULT_MAX_SENTENCE_LENGTH,
+    DEFAULT_REVIEW_AGE_DAYS,
+    ProjectError,
+    parse_severity,
+    project_from_options,
+    rule_from_key,
+)
+from kb.search_box import search_box_settings
+from kb.search_index import SearchIndexError, build_search_index
 from kb.site_model import ArticleEntry, SiteModel
 from kb.slugs import heading_ids, with_heading_ids
+from kb.status import StatusReport, translation_status
+from kb.status_page import status_context
 from kb.urls import absolute_url, alternates, page_path
 
 if TYPE_CHECKING:
@@ -69,6 +82,24 @@ class _ContentOptions(base.Config):
     """URL prefixes allowed in `<iframe>`, `<object>` and `<embed>`."""
 
 
+class _StyleOptions(base.Config):
+    max_sentence_length = c.Type(int, default=DEFAULT_MAX_SENTENCE_LENGTH)
+    """`long-sentence` reports sentences longer than this many characters."""
+
+
+class _StatusOptions(base.Config):
+    review_age_days = c.Type(int, default=DEFAULT_REVIEW_AGE_DAYS)
+    """`kb status` lists articles whose `last_reviewed` is older than this many days."""
+    page = c.Type(bool, default=True)
+    """Publish the status as `/status/` in every language (not in the navigation, noindex)."""
+
+
+class _SearchOptions(base.Config):
+    enabled = c.Type(bool, default=True)
+    """Index each language with Pagefind after the build and show kb's search box (in place of
+    Material's, whose `search` plugin can then be left out)."""
+
+
 class _LinksOptions(base.Config):
     cross_language_allowlist = c.ListOfItems(c.Type(str), default=[])
     """URL prefixes that pages of one language may link to in another (`kb links`)."""
@@ -81,14 +112,22 @@ class KbConfig(base.Config):
     """Turn every kb check and page decoration off (e.g. to time a stock build)."""
     taxonomy = c.Optional(c.Type(str))
     """Path to the product taxonomy, relative to `mkdocs.yml`; `products.yml` when present."""
+    glossary = c.Optional(c.Type(str))
+    """Path to the terminology glossary, relative to `mkdocs.yml`; `glossary.yml` when present."""
     severity = _SeverityMap()
     """Severity per rule name or code: `error`, `warning`, `info` or `ignore`."""
     parity = c.SubConfig(_ParityOptions)
     """Options of the translation parity rules."""
     content = c.SubConfig(_ContentOptions)
     """Options of the content rules."""
+    style = c.SubConfig(_StyleOptions)
+    """Options of the Japanese style rules."""
+    status = c.SubConfig(_StatusOptions)
+    """Options of `kb status` and the status page."""
     links = c.SubConfig(_LinksOptions)
     """Options of `kb links`, the built-site link checker."""
+    search = c.SubConfig(_SearchOptions)
+    """Options of the site search."""
     notices = c.Type(bool, default=True)
     """Show notices on untranslated and outdated translations."""
 
@@ -101,6 +140,8 @@ class KbPlugin(BasePlugin[KbConfig]):
     def __init__(self) -> None:
         self.result: CheckResult | None = None
         self.site: SiteModel | None = None
+        self.glossary: Glossary | None = None
+        self.status: StatusReport | None = None
         self._english_404: str | None = None
 
     @event_priority(-110)
@@ -114,6 +155,8 @@ class KbPlugin(BasePlugin[KbConfig]):
                 (i for i, d in enumerate(dirs) if Path(d).parent.name == "material"), len(dirs) - 1
             )
             dirs.insert(theme_dir, TEMPLATES_DIR)
+        if "def_list" not in config.markdown_extensions:
+            config.markdown_extensions.append("def_list")  # the generated glossary page uses it
         # static-i18n inserts its sitemap template first on every language build: stay ahead.
         if FIRST_TEMPLATES_DIR in dirs:
             dirs.remove(FIRST_TEMPLATES_DIR)
@@ -145,6 +188,13 @@ class KbPlugin(BasePlugin[KbConfig]):
             raise PluginError(f"kb: the configuration is invalid\n{error}") from error
         for finding in self.result.findings:
             self._log(finding, root)
+        self.status = None
+        if self.config.status.page:
+            self.status = translation_status(project, self.result)
+        self.glossary = None
+        if project.glossary_path is not None and project.glossary_path.is_file():
+            # Problems in the file were reported by the check as invalid-glossary findings.
+            self.glossary, _ = load_glossary(project.glossary_path, project.languages)
         taxonomy = self.result.taxonomy
         self.site = SiteModel(
             self.result.articles,
@@ -171,13 +221,22 @@ class KbPlugin(BasePlugin[KbConfig]):
             )
             generated = File.generated(config, f"{path.rstrip('/')}.md", content=content)
             files.append(generated)
+        if self.status is not None:
+            path = page_path("status.md", view.current_language, view.default_language)
+            title = site_strings(view.current_language)["status_title"]
+            content = (
+                f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n"
+                "template: kb-status.html\nkb_status: true\nsearch:\n  exclude: true\n---\n"
+            )
+            files.append(File.generated(config, f"{path.rstrip('/')}.md", content=content))
         return files
 
     @event_priority(-110)
     def on_nav(
         self, nav: Navigation, /, *, config: MkDocsConfig, files: Files
     ) -> Navigation | None:
-        """Navigation from the taxonomy: home, then one entry per product; after i18n (-100)."""
+        """Navigation from the taxonomy: home, one entry per product, then the other pages
+        (contact, glossary); after i18n (-100)."""
         view = self._view(config)
         if not self.config.enabled or self.site is None or view is None:
             return None
@@ -189,6 +248,16 @@ class KbPlugin(BasePlugin[KbConfig]):
             file = files.get_file_from_path(f"{path.rstrip('/')}.md")
             if file is not None and file.page is not None:
                 items.append(file.page)
+        if self.result is not None:
+            pages = {
+                article.rel
+                for article in self.result.articles
+                if article.kind == "page" and article.rel != "index.md"
+            }
+            by_rel = {
+                language_relative_path(page.file.src_uri, view)[1]: page for page in nav.pages
+            }
+            items += [by_rel[rel] for rel in sorted(pages) if rel in by_rel]
         for page in nav.pages:
             page.parent = None
             page.previous_page = page.next_page = None
@@ -211,9 +280,12 @@ class KbPlugin(BasePlugin[KbConfig]):
     def _options(self) -> dict[str, Any]:
         return {
             "taxonomy": self.config.taxonomy,
+            "glossary": self.config.glossary,
             "severity": dict(self.config.severity),
             "parity": dict(self.config.parity),
             "content": dict(self.config.content),
+            "style": dict(self.config.style),
+            "status": {"review_age_days": self.config.status.review_age_days},
         }
 
     @staticmethod
@@ -240,6 +312,10 @@ class KbPlugin(BasePlugin[KbConfig]):
         view, rel, source_lang = located
         if rel == "index.md":
             page.meta.setdefault("template", "kb-home.html")
+        if page.meta.get("glossary") is True and self.glossary is not None:
+            markdown += glossary_markdown(
+                self.glossary, view.current_language, view.default_language
+            )
         if source_lang != view.current_language:
             page.meta.setdefault("search", {})["exclude"] = True
             return None
@@ -264,7 +340,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             return None
         view, rel, source_lang = located
         lang = view.current_language
-        generated = isinstance(page.meta.get("kb_product"), str)
+        generated = isinstance(page.meta.get("kb_product"), str) or bool(page.meta.get("kb_status"))
         have = [other for other in view.languages if generated or self.result.article(other, rel)]
         fallback = source_lang != lang
         status = self.result.status(lang, rel)
@@ -301,7 +377,14 @@ class KbPlugin(BasePlugin[KbConfig]):
         if not self.config.notices and kb_page["notice"] == "untranslated":
             kb_page["notice"] = None
         kb_page.update(self._site_context(page, rel, view))
+        if page.meta.get("kb_status") and self.status is not None:
+            kb_page["status"] = status_context(self.status, lang, site_strings(lang))
+            kb_page["noindex"] = True
+        search_meta = page.meta.get("search")
+        excluded = isinstance(search_meta, dict) and bool(search_meta.get("exclude"))
+        kb_page["searchable"] = not (fallback or generated or rel == "index.md" or excluded)
         _extend(context, kb_page=kb_page, kb_strings=site_strings(lang))
+        _extend(context, kb_search=self._search_box(lang))
         self._set_switcher(config, rel, have, view)
         return context
 
@@ -404,6 +487,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             kb_strings=site_strings(language),
             kb_page={"language": language, "alternates": [], "notice": None},
         )
+        _extend(context, kb_search=self._search_box(language))
         if template_name == "sitemap.xml":
             _extend(context, kb_sitemap=self._sitemap(config))
         return context
@@ -444,6 +528,27 @@ class KbPlugin(BasePlugin[KbConfig]):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(output_content, encoding="utf-8")
         return self._english_404
+
+    def _search_box(self, language: str) -> dict[str, Any] | None:
+        """Settings of kb's search box on a page of `language`, or None when search is off."""
+        if not self.config.search.enabled:
+            return None
+        return search_box_settings(language, self.site.products if self.site else [])
+
+    @event_priority(-150)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Index every language with Pagefind; after i18n (-100) has built the last language."""
+        if not self.config.enabled or not self.config.search.enabled:
+            return
+        view = self._view(config)
+        if view is not None and view.nested_build:
+            return
+        try:
+            result = build_search_index(Path(config.site_dir))
+        except SearchIndexError as error:
+            raise PluginError(f"kb: could not build the search index\n{error}") from error
+        counts = ", ".join(f"{lang}: {count}" for lang, count in sorted(result.pages.items()))
+        log.info("Search index: %s in %s/", counts or "no pages", result.bundle.name)
 
 
 def _extend(context: TemplateContext, **values: Any) -> None:

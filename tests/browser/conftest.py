@@ -35,6 +35,16 @@ def chromium_path() -> str | None:
     )
 
 
+SEARCH_RECALL: dict[str, str] = {}
+"""Recall at 5 per language, measured by test_search.py and shown in the terminal summary."""
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print the search recall figures after the run, whether or not output is captured."""
+    for line in SEARCH_RECALL.values():
+        terminalreporter.write_line(line)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Skip browser tests without Chromium locally; in CI (CI=true) they must run."""
     if chromium_path() is not None:

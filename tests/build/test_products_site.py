@@ -154,3 +154,32 @@ def test_switcher_on_a_product_page_stays_on_the_product(
         for a in site.html("ja/products/payouts/index.html").css(".md-select__link")
     }
     assert links == {"en": "../../../products/payouts/", "ja": "./"}
+
+
+def test_status_page_shows_coverage_and_stays_out_of_navigation_and_indexes(
+    build_site: Callable[..., BuiltSite],
+) -> None:
+    site = build_site(product_files())
+    for path, heading in [
+        ("status/index.html", "Translation status"),
+        ("ja/status/index.html", "翻訳の状況"),
+    ]:
+        html = site.html(path)
+        assert html.css_first("article h1").text() == heading
+        assert html.css_first("meta[name=robots]").attributes["content"] == "noindex"
+        bars = html.css("svg.kb-status-chart rect.kb-status-chart__bar")
+        assert len(bars) == 2  # payments and payouts, for Japanese
+        nav = [a.text(strip=True) for a in html.css(".md-nav--primary .md-nav__link")]
+        assert heading not in nav
+    rows = {
+        row.css("td")[0].text(): [td.text() for td in row.css("td")[2:]]
+        for row in site.html("ja/status/index.html").css("article table tbody tr")
+    }
+    # payments: fees (missing), refunds (translated), schedule (translated, secondary product)
+    assert rows["カード決済"] == ["3", "2", "0", "1", "0", "67%"]
+    assert rows["入金"] == ["1", "1", "0", "0", "0", "100%"]
+    sitemap = (site.site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "/status/" not in sitemap
+    index = site.site / "search" / "search_index.json"
+    if index.is_file():  # Material's search, when it is on
+        assert "status/" not in index.read_text(encoding="utf-8")

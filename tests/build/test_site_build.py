@@ -261,3 +261,50 @@ def test_broken_taxonomy_is_reported_with_file_and_line(
     assert messages
     assert all(m.startswith("kb: products.yml:") for m in messages)
     assert any("products.yml:4:" in m or "products.yml:2:" in m for m in messages)
+
+
+GLOSSARY_YML = """\
+terms:
+  - en: payout
+    ja: 入金
+    forbidden: [ペイアウト]
+    definition:
+      en: Money sent to your bank account.
+      ja: 銀行口座に振り込まれるお金です。
+  - en: refund
+    ja: 返金
+    forbidden: []
+    definition:
+      en: Money given back to a customer.
+      ja: 顧客に返すお金です。
+"""
+EN_GLOSSARY = (
+    "---\ntitle: Glossary\ndescription: Terms.\nkind: page\nglossary: true\n---\n\n"
+    "# Glossary\n\nThe words we use.\n"
+)
+
+
+def test_glossary_page_lists_every_term_in_each_language_and_is_in_the_navigation(
+    build_site: Callable[..., BuiltSite],
+) -> None:
+    files = bilingual_files()
+    files["glossary.yml"] = GLOSSARY_YML
+    files["docs/en/glossary.md"] = EN_GLOSSARY
+    files["docs/ja/glossary.md"] = (
+        "---\ntitle: 用語集\ndescription: 用語です。\nkind: page\nglossary: true\n"
+        f"source_digest: {digest_of(EN_GLOSSARY)}\n---\n\n# 用語集\n\n使う言葉です。\n"
+    )
+    site = build_site(files)
+    english = site.html("glossary/index.html")
+    assert [" ".join(dt.text().split()) for dt in english.css("article dt")] == [
+        "payout (入金)",
+        "refund (返金)",
+    ]
+    japanese = site.html("ja/glossary/index.html")
+    assert [" ".join(dt.text().split()) for dt in japanese.css("article dt")] == [
+        "入金（payout）",
+        "返金（refund）",
+    ]
+    assert japanese.css_first("article dd").text(strip=True) == "銀行口座に振り込まれるお金です。"
+    nav = japanese.css(".md-nav--primary > .md-nav__list > .md-nav__item > .md-nav__link")
+    assert [node.text(strip=True) for node in nav][-1] == "用語集"

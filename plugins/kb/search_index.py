@@ -1,0 +1,200 @@
+"""Build the site's search index with Pagefind: one index per language, Japanese as bigrams.
+
+Pagefind reads built HTML and writes a static bundle (`pagefind/` at the site root) holding one
+index per `<html lang>`, split into small chunks that a browser downloads only for the words it
+looks up. kb indexes the pages that carry `data-pagefind-body` (articles in their own language;
+the templates leave it off fallback copies, home, product pages and 404). Pagefind reads a
+*copy* of each page, written to a temporary directory: there, the text of pages in a language
+written without spaces goes through `search_text.segment`, the same function the search box
+applies to the query, and inline tags are dropped so that a word split by `<strong>` stays one
+run. The pages people read are untouched.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kb.cjk import NO_SPACE_LANGUAGES
+from kb.search_text import segment_keeping_edges
+
+BUNDLE_DIR = "pagefind"
+"""Where the bundle goes, relative to the site directory."""
+
+BODY_MARKER = "data-pagefind-body"
+"""The attribute that puts a page in the index."""
+
+UNUSED_FILES = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+)
+"""Pagefind's own user interfaces, which kb's search box does not load."""
+
+_LANG = re.compile(r"<html\b[^>]*?\blang=\"([^\"]+)\"", re.IGNORECASE)
+_TAG = re.compile(r"(<!--.*?-->|<[^>]+>)", re.DOTALL)
+_RAW_TEXT = re.compile(r"<(script|style|textarea)\b", re.IGNORECASE)
+_RAW_TEXT_END = re.compile(r"</(script|style|textarea)\s*>", re.IGNORECASE)
+_HEADERLINK = re.compile(r"<a\b[^>]*\bclass=\"headerlink\"[^>]*>.*?</a>", re.DOTALL)
+# Inline elements that would split a word in two (`<strong>返金</strong>する`). One is dropped,
+# with its end tag, unless it carries an id or a Pagefind attribute (a filter, a meta field).
+_INLINE = frozenset(
+    {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins"}
+    | {"kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u"}
+    | {"var"}
+)
+_TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
+_KEEP = re.compile(r"\s(?:id|data-pagefind-[a-z-]+)=")
+
+
+class SearchIndexError(Exception):
+    """Pagefind is missing or failed; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class SearchIndexResult:
+    """What one indexing run did."""
+
+    bundle: Path
+    """The directory of the written bundle (`site/pagefind`)."""
+    pages: dict[str, int] = field(default_factory=dict)
+    """Indexed pages per language."""
+
+
+def page_language(html: str) -> str | None:
+    """Return the `<html lang>` of a built page, or None."""
+    match = _LANG.search(html)
+    return match.group(1) if match else None
+
+
+def index_copy(html: str, language: str | None) -> str:
+    """Return the copy of a built page that Pagefind indexes.
+
+    Args:
+        html: The built page.
+        language: Its `<html lang>`.
+
+    Returns:
+        The page without permalink anchors (`¶`) and, for a language written without spaces,
+        with inline tags dropped and every text node segmented into search terms.
+    """
+    html = _HEADERLINK.sub("", html)
+    if language is None or language.split("-")[0].lower() not in NO_SPACE_LANGUAGES:
+        return html
+    out: list[str] = []
+    text: list[str] = []
+    raw = False
+    open_inline: dict[str, list[bool]] = {}
+    for index, part in enumerate(_TAG.split(html)):
+        if not index % 2:
+            text.append(part)
+            continue
+        name = _TAG_NAME.match(part)
+        tag = name.group(2).lower() if name else ""
+        if tag in _INLINE and name is not None:
+            stack = open_inline.setdefault(tag, [])
+            if name.group(1):
+                keep = stack.pop() if stack else True
+            else:
+                keep = bool(_KEEP.search(part))
+                stack.append(keep)
+            if not keep:
+                continue
+        joined = "".join(text)
+        out.append(joined if raw else segment_keeping_edges(joined))
+        text.clear()
+        out.append(part)
+        if _RAW_TEXT.match(part):
+            raw = True
+        elif _RAW_TEXT_END.match(part):
+            raw = False
+    joined = "".join(text)
+    out.append(joined if raw else segment_keeping_edges(joined))
+    return "".join(out)
+
+
+def pagefind_binary() -> Path:
+    """Return the Pagefind executable that the `pagefind-bin` package ships.
+
+    Raises:
+        SearchIndexError: The package is not installed.
+    """
+    try:
+        from pagefind_bin import get_executable
+    except ImportError as error:
+        raise SearchIndexError(
+            "Pagefind is not installed\n"
+            "kb's search needs the PyPI package pagefind-bin: pip install -e . (or set "
+            "`search: {enabled: false}` under the kb plugin)"
+        ) from error
+    try:
+        return Path(get_executable())
+    except FileNotFoundError as error:
+        raise SearchIndexError(f"the pagefind-bin package has no executable\n{error}") from error
+
+
+def build_search_index(
+    site_dir: Path, *, binary: Path | None = None, timeout: float = 600
+) -> SearchIndexResult:
+    """Index the built site's pages that carry `data-pagefind-body`, one index per language.
+
+    Args:
+        site_dir: The built site.
+        binary: The Pagefind executable; by default the one `pagefind-bin` ships.
+        timeout: Seconds before Pagefind is given up on.
+
+    Returns:
+        Where the bundle was written and how many pages of each language it holds.
+
+    Raises:
+        SearchIndexError: Pagefind is missing, could not run, or failed.
+    """
+    executable = binary or pagefind_binary()
+    bundle = site_dir / BUNDLE_DIR
+    pages: dict[str, int] = {}
+    with tempfile.TemporaryDirectory(prefix="kb-search-") as scratch:
+        copy_root = Path(scratch)
+        for path in sorted(site_dir.rglob("*.html")):
+            if bundle in path.parents:
+                continue
+            html = path.read_text(encoding="utf-8", errors="replace")
+            if BODY_MARKER not in html:
+                continue
+            language = page_language(html)
+            target = copy_root / path.relative_to(site_dir)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(index_copy(html, language), encoding="utf-8")
+            key = language or "unknown"
+            pages[key] = pages.get(key, 0) + 1
+        if bundle.exists():
+            shutil.rmtree(bundle)
+        if not pages:
+            return SearchIndexResult(bundle=bundle, pages={})
+        command = [
+            str(executable),
+            "--site",
+            str(copy_root),
+            "--output-path",
+            str(bundle.resolve()),
+            "--quiet",
+        ]
+        try:
+            completed = subprocess.run(
+                command, capture_output=True, text=True, timeout=timeout, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise SearchIndexError(f"could not run Pagefind ({executable})\n{error}") from error
+    if completed.returncode != 0:
+        detail = "\n".join((completed.stderr or completed.stdout).strip().splitlines()[-10:])
+        raise SearchIndexError(f"Pagefind failed with exit code {completed.returncode}\n{detail}")
+    for name in UNUSED_FILES:
+        (bundle / name).unlink(missing_ok=True)
+    return SearchIndexResult(bundle=bundle, pages=pages)
