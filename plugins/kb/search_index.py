@@ -17,7 +17,10 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
+
+from selectolax.lexbor import LexborHTMLParser
 
 from kb.cjk import NO_SPACE_LANGUAGES
 from kb.search_text import segment_keeping_edges
@@ -73,6 +76,30 @@ def page_language(html: str) -> str | None:
     """Return the `<html lang>` of a built page, or None."""
     match = _LANG.search(html)
     return match.group(1) if match else None
+
+
+def indexed_part(html: str, language: str | None) -> str:
+    """A small page holding only what Pagefind reads: the language and the indexed element.
+
+    Everything kb indexes (text, `data-pagefind-meta`, `data-pagefind-filter`) sits inside the
+    `data-pagefind-body` element; the theme around it (header, navigation, table of contents)
+    is most of each page's bytes, and Pagefind would parse it for nothing.
+
+    Args:
+        html: The built page.
+        language: Its `<html lang>`.
+
+    Returns:
+        A minimal HTML document, or `html` unchanged when it has no indexed element.
+    """
+    body = LexborHTMLParser(html).css_first(f"[{BODY_MARKER}]")
+    if body is None:
+        return html
+    lang = f' lang="{escape(language)}"' if language else ""
+    return (
+        f'<!DOCTYPE html><html{lang}><head><meta charset="utf-8"></head>'
+        f"<body>{body.html}</body></html>"
+    )
 
 
 def index_copy(html: str, language: str | None) -> str:
@@ -171,7 +198,7 @@ def build_search_index(
             language = page_language(html)
             target = copy_root / path.relative_to(site_dir)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(index_copy(html, language), encoding="utf-8")
+            target.write_text(index_copy(indexed_part(html, language), language), encoding="utf-8")
             key = language or "unknown"
             pages[key] = pages.get(key, 0) + 1
         if bundle.exists():
