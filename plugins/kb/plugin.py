@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 from babel.dates import format_date
 from mkdocs.config import base
@@ -32,7 +32,7 @@ from kb.project import (
     rule_from_key,
 )
 from kb.search_box import search_box_settings
-from kb.search_index import SearchIndexError, build_search_index
+from kb.search_index import BUNDLE_DIR, SearchIndexError, build_search_index
 from kb.site_model import ArticleEntry, SiteModel
 from kb.slugs import heading_ids, with_heading_ids
 from kb.status import StatusReport, translation_status
@@ -139,10 +139,15 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     def __init__(self) -> None:
         self.result: CheckResult | None = None
+        self._serving = False
         self.site: SiteModel | None = None
         self.glossary: Glossary | None = None
         self.status: StatusReport | None = None
         self._english_404: str | None = None
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        """Remember whether this is a live preview, where rebuilds must stay fast."""
+        self._serving = command == "serve"
 
     @event_priority(-110)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
@@ -543,8 +548,13 @@ class KbPlugin(BasePlugin[KbConfig]):
         view = self._view(config)
         if view is not None and view.nested_build:
             return
+        site_dir = Path(config.site_dir)
+        if self._serving and (site_dir / BUNDLE_DIR).is_dir():
+            # Re-indexing every page takes seconds; a live preview keeps the first index.
+            log.info("Search index kept from the first build (mkdocs build refreshes it)")
+            return
         try:
-            result = build_search_index(Path(config.site_dir))
+            result = build_search_index(site_dir)
         except SearchIndexError as error:
             raise PluginError(f"kb: could not build the search index\n{error}") from error
         counts = ", ".join(f"{lang}: {count}" for lang, count in sorted(result.pages.items()))

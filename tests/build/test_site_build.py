@@ -308,3 +308,20 @@ def test_glossary_page_lists_every_term_in_each_language_and_is_in_the_navigatio
     assert japanese.css_first("article dd").text(strip=True) == "銀行口座に振り込まれるお金です。"
     nav = japanese.css(".md-nav--primary > .md-nav__list > .md-nav__item > .md-nav__link")
     assert [node.text(strip=True) for node in nav][-1] == "用語集"
+
+
+def test_live_preview_keeps_the_search_index_instead_of_rebuilding_it(
+    build_site: Callable[..., BuiltSite], allowed_warnings: list[str]
+) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    allowed_warnings.append("A 'dirty' build is being performed")
+    site = build_site(bilingual_files())
+    entry = site.site / "pagefind" / "pagefind-entry.json"
+    assert entry.is_file()
+    before = entry.stat().st_mtime_ns
+    config = load_config(str(site.root / "mkdocs.yml"))
+    config.plugins.on_startup(command="serve", dirty=True)
+    build(config, dirty=True)
+    assert entry.stat().st_mtime_ns == before
