@@ -180,6 +180,8 @@ def test_status_page_shows_coverage_and_stays_out_of_navigation_and_indexes(
     assert rows["入金"] == ["1", "1", "0", "0", "0", "100%"]
     sitemap = (site.site / "sitemap.xml").read_text(encoding="utf-8")
     assert "/status/" not in sitemap
-    index = site.site / "search" / "search_index.json"
-    if index.is_file():  # Material's search, when it is on
-        assert "status/" not in index.read_text(encoding="utf-8")
+    for path in ("status/index.html", "ja/status/index.html"):
+        assert "data-pagefind-body" not in (site.site / path).read_text(encoding="utf-8")
+    assert "data-pagefind-body" in (site.site / "ja/payments/refunds/index.html").read_text(
+        encoding="utf-8"
+    )
