@@ -1061,25 +1061,18 @@ class SourceTracer:
             The finding.
         """
         language = _page_language(page, self.languages)
-        for source, source_language in self.sources(page, language, fallback):
-            line = self.line(source, url, text) if url else 0
+        path = self.site_dir / page
+        line = 0
+        source = next(iter(self.sources(page, language, fallback)), None)
+        if source is not None and url:
+            line = self.line(source[0], url, text)
             if line:
-                return Finding(
-                    path=self.display(source),
-                    line=line,
-                    rule=rule,
-                    message=message,
-                    hint=hint,
-                    language=source_language,
-                    severity=severity,
-                    page=page,
-                )
-            break
-        if html_line <= 0:
-            html_line = self.html_line(page, url)
+                path, language = source
+        if not line:
+            line = html_line if html_line > 0 else self.html_line(page, url)
         return Finding(
-            path=self.display(self.site_dir / page),
-            line=html_line,
+            path=self.display(path),
+            line=line,
             rule=rule,
             message=message,
             hint=hint,

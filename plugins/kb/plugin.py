@@ -192,7 +192,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         except ProjectError as error:
             raise PluginError(f"kb: the configuration is invalid\n{error}") from error
         for finding in self.result.findings:
-            self._log(finding, root)
+            self._log(finding)
         self.status = None
         if self.config.status.page:
             self.status = translation_status(project, self.result)
@@ -215,25 +215,25 @@ class KbPlugin(BasePlugin[KbConfig]):
         if not self.config.enabled or self.site is None or view is None:
             return None
         for product in self.site.products:
-            path = page_path(
-                f"products/{product.id}.md", view.current_language, view.default_language
-            )
             name = product.name.get(view.current_language) or product.id
-            content = (
-                f"---\ntitle: {json.dumps(name, ensure_ascii=False)}\n"
-                f"template: kb-product.html\nkb_product: {product.id}\n"
-                "search:\n  exclude: true\n---\n"
+            files.append(
+                _generated_page(
+                    config,
+                    _generated_src_uri(f"products/{product.id}.md", view),
+                    f"title: {json.dumps(name, ensure_ascii=False)}\n"
+                    f"template: kb-product.html\nkb_product: {product.id}\n",
+                )
             )
-            generated = File.generated(config, f"{path.rstrip('/')}.md", content=content)
-            files.append(generated)
         if self.status is not None:
-            path = page_path("status.md", view.current_language, view.default_language)
             title = site_strings(view.current_language)["status_title"]
-            content = (
-                f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n"
-                "template: kb-status.html\nkb_status: true\nsearch:\n  exclude: true\n---\n"
+            files.append(
+                _generated_page(
+                    config,
+                    _generated_src_uri("status.md", view),
+                    f"title: {json.dumps(title, ensure_ascii=False)}\n"
+                    "template: kb-status.html\nkb_status: true\n",
+                )
             )
-            files.append(File.generated(config, f"{path.rstrip('/')}.md", content=content))
         return files
 
     @event_priority(-110)
@@ -247,10 +247,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             return None
         items: list[Any] = [nav.homepage] if nav.homepage is not None else []
         for product in self.site.products:
-            path = page_path(
-                f"products/{product.id}.md", view.current_language, view.default_language
-            )
-            file = files.get_file_from_path(f"{path.rstrip('/')}.md")
+            file = files.get_file_from_path(_generated_src_uri(f"products/{product.id}.md", view))
             if file is not None and file.page is not None:
                 items.append(file.page)
         if self.result is not None:
@@ -271,7 +268,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         return nav
 
     @staticmethod
-    def _log(finding: Finding, root: Path) -> None:
+    def _log(finding: Finding) -> None:
         text = (
             f"{finding.path}:{finding.line}: {finding.code} {finding.rule.value}: {finding.message}"
         )
@@ -564,3 +561,14 @@ class KbPlugin(BasePlugin[KbConfig]):
 def _extend(context: TemplateContext, **values: Any) -> None:
     """Add kb's variables to a template context (a TypedDict that does not declare them)."""
     cast("dict[str, Any]", context).update(values)
+
+
+def _generated_src_uri(rel: str, view: I18nView) -> str:
+    """Source URI of a page kb generates for the language being built (`ja/products/x.md`)."""
+    return page_path(rel, view.current_language, view.default_language).rstrip("/") + ".md"
+
+
+def _generated_page(config: MkDocsConfig, src_uri: str, front_matter: str) -> File:
+    """A page kb generates: front matter only (its template renders it), never searched."""
+    content = f"---\n{front_matter}search:\n  exclude: true\n---\n"
+    return File.generated(config, src_uri, content=content)
