@@ -64,6 +64,34 @@ def test_unique_is_toc_unique(candidates: list[str]) -> None:
     assert [unique(c, ours) for c in candidates] == [toc_unique(c, theirs) for c in candidates]
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["a", "a_1", "", "b_2", "b", "a_2", "_1", "a_1_1", "a_07", "a_3"]),
+        max_size=40,
+    ),
+    st.lists(st.sampled_from(["a_2", "a_4", "b_3", "_2", "a_1_2"]), max_size=3),
+)
+def test_unique_with_skips_is_toc_unique(candidates: list[str], taken: list[str]) -> None:
+    ours, theirs = set(taken), set(taken)
+    skips: dict[str, int] = {}
+    expected = [toc_unique(c, theirs) for c in candidates]
+    assert [unique(c, ours, skips) for c in candidates] == expected
+    assert ours == theirs
+
+
+def test_twenty_thousand_equal_headings_get_toc_ids() -> None:
+    # Quadratic before: 20,000 equal headings took `kb check` minutes (scripts/bench_slugs.py).
+    count = 20_000
+    body = "## Fees\n\n" * count
+    ids = structure_heading_ids(scan(body))
+    assert ids[:3] == ["fees", "fees_1", "fees_2"]
+    assert ids[-1] == f"fees_{count - 1}"
+    assert len(set(ids)) == count
+    translated = structure_heading_ids(scan("## 手数料\n\n" * count), scan(body))
+    assert translated == ids
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     st.lists(
