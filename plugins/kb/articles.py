@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from kb.docs_tree import (
+    MAX_ARTICLE_BYTES,
+    DocsTree,
+    FileTooLarge,
+    NotAFile,
+    read_regular_file,
+    walk_docs,
+)
 from kb.findings import Finding, Rule
 from kb.front_matter import split_front_matter
 from kb.markdown_scan import Structure, scan
-from kb.yamlio import YamlError, YamlPath, load_document, load_simple
+from kb.yamlio import YamlError, YamlPath, load_document, load_simple, refuse_anchors
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable
     from pathlib import Path
 
     from kb.project import Project
@@ -108,6 +115,9 @@ class LoadResult:
 
     article: Article | None
     findings: list[Finding]
+    refused: bool = False
+    """The build must not read the file either: it is unreadable, too large, or its front
+    matter uses YAML anchors or aliases (which can expand a few lines into gigabytes)."""
 
 
 class FileIndex:
@@ -116,7 +126,11 @@ class FileIndex:
     def __init__(self, project: Project, files: Iterable[str] | None = None) -> None:
         """Index the docs directory (or the given docs-relative POSIX paths)."""
         self.project = project
-        self.files: set[str] = set(files) if files is not None else set(_walk(project.docs_dir))
+        if files is None:
+            self.tree = walk_docs(project.docs_dir, project.boundary)
+        else:
+            self.tree = DocsTree(files=sorted(files))
+        self.files: set[str] = set(self.tree.files)
         self.articles: dict[tuple[str, str], str] = {}
         self._docs_prefix = project.display_path(project.docs_dir)
         languages = set(project.languages)
@@ -183,6 +197,25 @@ class FileIndex:
         """True when a file exists at this docs-relative path."""
         return docs_path in self.files
 
+    def refusals(self) -> list[Finding]:
+        """A finding per entry of the docs folder that kb and the build must not read: an
+        `unsafe-symlink`, or an `invalid-encoding` for what is no regular file."""
+        languages = set(self.project.languages)
+        findings = []
+        for refusal in self.tree.refusals:
+            key = self.classify(refusal.path, languages, self.project.source_language)
+            findings.append(
+                Finding(
+                    self.display_path(refusal.path),
+                    1,
+                    Rule.UNSAFE_SYMLINK if refusal.symlink else Rule.INVALID_ENCODING,
+                    refusal.message,
+                    refusal.hint,
+                    key[0] if key is not None else "",
+                )
+            )
+        return findings
+
     def is_dir(self, docs_path: str) -> bool:
         """True when a directory with files exists at this docs-relative path."""
         if self._dirs is None:
@@ -193,27 +226,6 @@ class FileIndex:
                     dirs.add("/".join(parts[:end]))
             self._dirs = dirs
         return docs_path.strip("/") in self._dirs
-
-
-def _walk(root: Path) -> Iterator[str]:
-    stack = [(str(root), "")]
-    while stack:
-        directory, prefix = stack.pop()
-        try:
-            entries = list(os.scandir(directory))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue  # MkDocs leaves dot-files out of the site
-            path = f"{prefix}{entry.name}"
-            try:
-                if entry.is_dir():
-                    stack.append((entry.path, f"{path}/"))
-                elif entry.is_file():
-                    yield path
-            except OSError:
-                continue
 
 
 def load_article(project: Project, file: Path, language: str, rel: str, path: str) -> LoadResult:
@@ -231,17 +243,37 @@ def load_article(project: Project, file: Path, language: str, rel: str, path: st
         its encoding or front matter.
     """
     try:
-        data = file.read_bytes()
+        data = read_regular_file(file, MAX_ARTICLE_BYTES)
+    except FileTooLarge as error:
+        finding = Finding(
+            path,
+            1,
+            Rule.INVALID_ENCODING,
+            f"the file is {error.strerror}: kb and the build do not read it",
+            "split the article; an article is a few kilobytes of text",
+            language,
+        )
+        return LoadResult(None, [finding], refused=True)
+    except NotAFile as error:
+        finding = Finding(
+            path,
+            1,
+            Rule.INVALID_ENCODING,
+            f"the file is {error.strerror}: kb and the build never read it",
+            "remove it from the docs folder",
+            language,
+        )
+        return LoadResult(None, [finding], refused=True)
     except OSError as error:
         finding = Finding(
             path,
             1,
             Rule.INVALID_ENCODING,
-            f"cannot read the file: {error}",
+            f"cannot read the file: {error.strerror or error}",
             "check the file's permissions",
             language,
         )
-        return LoadResult(None, [finding])
+        return LoadResult(None, [finding], refused=True)
     return parse_article(data, file, language, rel, path)
 
 
@@ -256,6 +288,7 @@ def parse_article(data: bytes, file: Path, language: str, rel: str, path: str) -
         )
     findings: list[Finding] = []
     block = split_front_matter(text)
+    refused = False
     front_matter: dict[str, Any] = {}
     lines: dict[YamlPath, int] = {}
     end_line = 1
@@ -272,7 +305,7 @@ def parse_article(data: bytes, file: Path, language: str, rel: str, path: str) -
         )
     elif block.yaml is not None:
         end_line = block.body_start_line - 1
-        front_matter, lines = _front_matter(block.yaml, path, language, findings)
+        front_matter, lines, refused = _front_matter(block.yaml, path, language, findings)
     front_matter_error = any(f.rule is Rule.INVALID_FRONT_MATTER for f in findings)
     # Line kinds cost one list append per line; the prose rules need them.
     structure = scan(block.body, block.body_start_line, keep_kinds=True)
@@ -290,7 +323,30 @@ def parse_article(data: bytes, file: Path, language: str, rel: str, path: str) -
         front_matter_end_line=end_line,
         front_matter_error=front_matter_error,
     )
-    return LoadResult(article, findings)
+    return LoadResult(article, findings, refused=refused)
+
+
+def read_page_source(file: Path) -> str:
+    """A page's text as MkDocs reads it, for the build: refused as `kb check` refuses it.
+
+    Args:
+        file: The Markdown file.
+
+    Returns:
+        The text, BOM removed, with `\\n` line endings.
+
+    Raises:
+        OSError: The file cannot be read, is no regular file or is over `MAX_ARTICLE_BYTES`.
+        UnicodeDecodeError: The file is not UTF-8.
+        YamlError: The front matter uses YAML anchors or aliases.
+    """
+    text = read_regular_file(file, MAX_ARTICLE_BYTES).decode("utf-8-sig")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    block = split_front_matter(text)
+    if block.yaml is not None:
+        refuse_anchors(block.yaml)
+    return text
 
 
 def decode(data: bytes) -> tuple[str | None, tuple[int, str]]:
@@ -319,22 +375,20 @@ def decode(data: bytes) -> tuple[str | None, tuple[int, str]]:
 
 def _front_matter(
     yaml_text: str, path: str, language: str, findings: list[Finding]
-) -> tuple[dict[str, Any], dict[YamlPath, int]]:
+) -> tuple[dict[str, Any], dict[YamlPath, int], bool]:
     hint = "fix the YAML between the '---' lines (quote values that contain ': ' or '#')"
     try:
         document = load_simple(yaml_text) or load_document(yaml_text)
     except YamlError as error:
+        message = f"front matter is not valid YAML: {error.message}"
+        if error.unsafe:
+            # A few lines of aliases expand into gigabytes where the value is printed.
+            message = f"front matter: {error.message}"
+            hint = "write each value out; kb and the build do not read this article"
         findings.append(
-            Finding(
-                path,
-                error.line + 1,
-                Rule.INVALID_FRONT_MATTER,
-                f"front matter is not valid YAML: {error.message}",
-                hint,
-                language,
-            )
+            Finding(path, error.line + 1, Rule.INVALID_FRONT_MATTER, message, hint, language)
         )
-        return {}, {}
+        return {}, {}, error.unsafe
     lines = {key: line + 1 for key, line in document.lines.items()}
     for where, line in document.duplicates:
         key = ".".join(str(part) for part in where)
@@ -351,7 +405,7 @@ def _front_matter(
         )
     data = document.data
     if data is None:
-        return {}, lines
+        return {}, lines, False
     if not isinstance(data, dict):
         findings.append(
             Finding(
@@ -363,10 +417,10 @@ def _front_matter(
                 language,
             )
         )
-        return {}, {}
+        return {}, {}, False
     front_matter = {str(key): value for key, value in data.items()}
     _check_types(front_matter, lines, path, language, findings)
-    return front_matter, lines
+    return front_matter, lines, False
 
 
 def _check_types(
@@ -381,9 +435,10 @@ def _check_types(
             Finding(path, lines.get((key,), 1), Rule.INVALID_FRONT_MATTER, message, hint, language)
         )
 
-    title = front_matter.get("title")
-    if "title" in front_matter and not isinstance(title, str):
-        report("title", f"title must be text, not a {_kind(title)}", "quote the title")
+    for key in ("title", "description"):
+        value = front_matter.get(key)
+        if key in front_matter and not isinstance(value, str):
+            report(key, f"{key} must be text, not a {_kind(value)}", f"quote the {key}")
     products = front_matter.get("products")
     if (
         "products" in front_matter

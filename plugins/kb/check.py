@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kb.articles import Article, Corpus, FileIndex
+from kb.docs_tree import MAX_ARTICLE_BYTES, read_regular_file
 from kb.findings import Finding, Rule, Severity, sort_findings
 from kb.glossary import Glossary, load_glossary
 from kb.project import Project, ProjectError
@@ -59,6 +60,10 @@ class CheckResult:
     """(language, rel) of the articles whose findings are reported."""
     glossary: Glossary | None = None
     """The terminology glossary, when configured."""
+    refused: list[Finding] = field(default_factory=list)
+    """Files the build must not read, whatever the severity of their findings: unsafe
+    symlinks, entries that are no regular file, unreadable or oversized articles, and front
+    matter with YAML anchors or aliases (MkDocs would expand them)."""
 
     def status(self, language: str, rel: str) -> TranslationStatus | None:
         """Translation status of `rel` in `language`.
@@ -143,7 +148,8 @@ def run_check(
     index = corpus.index
     taxonomy: Taxonomy | None = None
     glossary: Glossary | None = None
-    findings: list[Finding] = []
+    findings: list[Finding] = index.refusals()
+    refused = list(findings)
     if project.taxonomy_path is not None:
         taxonomy, taxonomy_findings = load_taxonomy(
             project.taxonomy_path,
@@ -181,6 +187,8 @@ def run_check(
         if result is None:
             continue
         findings.extend(result.findings)
+        if result.refused:
+            refused.extend(result.findings)
         article = result.article
         if article is None:
             continue
@@ -202,6 +210,7 @@ def run_check(
         if pair.source is not None and pair.translation is not None:
             pair_count += 1
     reported = {index.display_path(index.articles[key]) for key in scope}
+    reported.update(finding.path for finding in refused)  # whatever the scope: see `refused`
     for path in (project.taxonomy_path, project.glossary_path):
         if path is not None:
             reported.add(project.display_path(path))
@@ -218,6 +227,7 @@ def run_check(
         corpus=corpus,
         scope=frozenset(scope),
         glossary=glossary,
+        refused=sort_findings(refused),
     )
 
 
@@ -309,11 +319,13 @@ def _path_scope(project: Project, index: FileIndex, paths: Sequence[Path]) -> se
 
 
 def _changed_scope(project: Project, corpus: Corpus, ref: str | None) -> set[tuple[str, str]]:
-    from kb.gitinfo import GitError, changed_files
+    from kb.gitinfo import BadRef, GitError, changed_files
 
     index = corpus.index
     try:
         changed = changed_files(project.docs_dir, ref)
+    except BadRef as error:
+        raise ProjectError(f"--changed: {error}") from None
     except GitError as error:
         raise ProjectError(f"--changed needs git: {error}") from None
     languages = set(project.languages)
@@ -347,7 +359,7 @@ def _linking_to(project: Project, index: FileIndex, rels: set[str]) -> set[tuple
     found: set[tuple[str, str]] = set()
     for key, docs_path in index.articles.items():
         try:
-            data = (project.docs_dir / docs_path).read_bytes()
+            data = read_regular_file(project.docs_dir / docs_path, MAX_ARTICLE_BYTES)
         except OSError:
             continue
         if any(name in data for name in names):

@@ -58,13 +58,13 @@ def _project_options() -> _Parser:
     group.add_argument(
         "--config",
         metavar="FILE",
-        type=Path,
+        type=file_path,
         help="MkDocs configuration to read (default: ./mkdocs.yml)",
     )
     group.add_argument(
         "--docs-dir",
         metavar="DIR",
-        type=Path,
+        type=file_path,
         help="articles directory, instead of mkdocs.yml (needs --languages)",
     )
     group.add_argument(
@@ -75,14 +75,14 @@ def _project_options() -> _Parser:
     group.add_argument(
         "--taxonomy",
         metavar="FILE",
-        type=Path,
+        type=file_path,
         help="product taxonomy to use (default: the configured one, or "
         "products.yml next to mkdocs.yml)",
     )
     group.add_argument(
         "--glossary",
         metavar="FILE",
-        type=Path,
+        type=file_path,
         help="terminology glossary to use (default: the configured one, or "
         "glossary.yml next to mkdocs.yml)",
     )
@@ -114,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
         "paths",
         nargs="*",
         metavar="PATH",
-        type=Path,
+        type=file_path,
         help="articles or folders to check (default: all)",
     )
     check.add_argument(
@@ -150,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--output",
         metavar="FILE",
-        type=Path,
+        type=file_path,
         help="write the report to FILE instead of standard output",
     )
     check.set_defaults(handler=_check)
@@ -164,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
         "records in source_digest (needs git).",
         epilog="example:\n  kb diff docs/ja/payments/refund-a-payment.md\n",
     )
-    diff.add_argument("path", metavar="PATH", type=Path, help="the translation")
+    diff.add_argument("path", metavar="PATH", type=file_path, help="the translation")
     diff.set_defaults(handler=_diff)
 
     mark = commands.add_parser(
@@ -181,7 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
         "paths",
         nargs="+",
         metavar="PATH",
-        type=Path,
+        type=file_path,
         help="translations, or folders of translations",
     )
     mark.set_defaults(handler=_mark)
@@ -196,7 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="example:\n  kb start-translation docs/en/payouts/payout-schedule.md "
         "--language ja\n",
     )
-    start.add_argument("path", metavar="PATH", type=Path, help="the source article")
+    start.add_argument("path", metavar="PATH", type=file_path, help="the source article")
     start.add_argument(
         "--language",
         metavar="LANG",
@@ -252,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     status.add_argument(
         "--output",
         metavar="FILE",
-        type=Path,
+        type=file_path,
         help="write the report to FILE instead of standard output",
     )
     status.set_defaults(handler=_status)
@@ -322,8 +322,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _fail(message: str) -> int:
     lines = message.splitlines()
-    sys.stderr.write(f"{lines[0] if lines else 'kb: error'}\n")
+    _warn(lines[0] if lines else "kb: error")
     return EXIT_USAGE
+
+
+def file_path(value: str) -> Path:
+    """An argparse type: a path, refused when it holds a NUL byte (no file can be named so)."""
+    if "\0" in value:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a path: it holds a NUL byte")
+    return Path(value)
 
 
 def _positive_int(value: str) -> int:
@@ -411,7 +418,7 @@ def _diff(args: argparse.Namespace) -> int:
     try:
         diff = translation_diff(project, args.path)
     except HistoryError as error:
-        sys.stderr.write(f"kb diff: {error}\n")
+        _warn(f"kb diff: {error}")
         return EXIT_USAGE if error.usage else EXIT_FINDINGS
     if diff.commit is None:
         _say(f"{diff.source_path} has not changed since {args.path} was translated.")
@@ -422,45 +429,27 @@ def _diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _translations_under(project: Project, paths: list[Path]) -> list[Path]:
-    from kb.articles import FileIndex
-
-    index = FileIndex(project)
-    files: list[Path] = []
-    for given in paths:
-        path = given if given.is_absolute() else project.root / given
-        if not path.exists():
-            from kb.project import ProjectError
-
-            raise ProjectError(f"{given} does not exist")
-        if not path.is_dir():
-            files.append(given)
-            continue
-        resolved = path.resolve()
-        for (language, _), docs_path in sorted(index.articles.items(), key=lambda kv: kv[1]):
-            file = project.docs_dir / docs_path
-            if language != project.source_language and file.is_relative_to(resolved):
-                files.append(file)
-    return files
-
-
 def _mark(args: argparse.Namespace) -> int:
     from kb.articles import Corpus
-    from kb.writes import WriteError, mark_translated
+    from kb.writes import WriteError, mark_translated, translations_in
 
     project = _load(args)
     corpus = Corpus(project)
     status = EXIT_OK
-    files = _translations_under(project, args.paths)
+    try:
+        files = translations_in(project, corpus, args.paths)
+    except WriteError as error:
+        _warn(f"kb mark-translated: {error}")
+        return EXIT_USAGE
     if not files:
-        sys.stderr.write("kb mark-translated: no translations found\n")
+        _warn("kb mark-translated: no translations found")
         return EXIT_FINDINGS
     for file in files:
         try:
             result = mark_translated(project, file, corpus=corpus)
         except WriteError as error:
-            sys.stderr.write(f"kb mark-translated: {file}: {error}\n")
-            status = EXIT_FINDINGS
+            _warn(f"kb mark-translated: {file}: {error}")
+            status = max(status, EXIT_USAGE if error.usage else EXIT_FINDINGS)
             continue
         if result.changed:
             before = f" (was {result.previous})" if result.previous else ""
@@ -478,8 +467,8 @@ def _start(args: argparse.Namespace) -> int:
     try:
         created = start_translation(project, args.path, language)
     except WriteError as error:
-        sys.stderr.write(f"kb start-translation: {error}\n")
-        return EXIT_FINDINGS
+        _warn(f"kb start-translation: {error}")
+        return EXIT_USAGE if error.usage else EXIT_FINDINGS
     shown = project.display_path(created)
     _say(f"created {shown}: translate the TODO({language}) parts, then run `kb check {shown}`")
     return EXIT_OK
@@ -492,7 +481,7 @@ def _new(args: argparse.Namespace) -> int:
     try:
         created = new_article(project, args.target, args.title)
     except WriteError as error:
-        sys.stderr.write(f"kb new: {error}\n")
+        _warn(f"kb new: {error}")
         return EXIT_USAGE if error.usage else EXIT_FINDINGS
     shown = project.display_path(created)
     _say(f"created {shown}")
@@ -537,7 +526,16 @@ def _rules(args: argparse.Namespace) -> int:
 
 
 def _say(text: str) -> None:
-    sys.stdout.write(f"{text}\n")
+    from kb.terminal import printable
+
+    sys.stdout.write(f"{printable(text)}\n")
+
+
+def _warn(text: str) -> None:
+    """One line on standard error (paths and messages may come from hostile files)."""
+    from kb.terminal import printable
+
+    sys.stderr.write(f"{printable(text)}\n")
 
 
 if __name__ == "__main__":

@@ -65,6 +65,7 @@ class Rule(enum.Enum):
     CROSS_LANGUAGE_LINK = "cross-language-link"
     MISSING_ASSET = "missing-asset"
     EXTERNAL_LINK = "external-link"
+    UNSAFE_SYMLINK = "unsafe-symlink"
     GLOSSARY_TERM = "glossary-term"
     MIXED_POLITENESS = "mixed-politeness"
     HALFWIDTH_KATAKANA = "halfwidth-katakana"
@@ -126,6 +127,9 @@ RULES: dict[Rule, RuleInfo] = {
     ),
     Rule.MISSING_ASSET: RuleInfo("KB308", "content", _E, "image or file that does not exist"),
     Rule.EXTERNAL_LINK: RuleInfo("KB309", "content", _W, "external link failed (--external)"),
+    Rule.UNSAFE_SYMLINK: RuleInfo(
+        "KB312", "content", _E, "symlink that leaves the repository, loops or names a folder"
+    ),
     Rule.GLOSSARY_TERM: RuleInfo(
         "KB501", "style", _W, "translation uses a forbidden variant or misses the glossary term"
     ),

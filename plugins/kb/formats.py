@@ -8,6 +8,7 @@ from itertools import groupby
 from typing import TYPE_CHECKING, TextIO
 
 from kb.findings import Finding, Rule, Severity
+from kb.terminal import printable
 
 if TYPE_CHECKING:
     from kb.check import CheckResult
@@ -78,11 +79,11 @@ def render_text(result: CheckResult) -> str:
     for _, group in groupby(result.findings, key=lambda f: f.path):
         for finding in group:
             lines.append(
-                f"{finding.path}:{finding.line}  {finding.code} {finding.rule.value}  "
-                f"{finding.message}"
+                f"{printable(finding.path)}:{finding.line}  {finding.code} {finding.rule.value}  "
+                f"{printable(finding.message)}"
             )
             if finding.hint:
-                lines.append(f"    {finding.hint}")
+                lines.append(f"    {printable(finding.hint)}")
         lines.append("")
     for rule, severity, count in _rule_counts(result.findings):
         lines.append(f"{count:>6}  {rule.code} {rule.value} ({severity.value})")
@@ -100,14 +101,15 @@ def _write_rich(result: CheckResult, stream: TextIO) -> None:
     console = Console(file=stream, highlight=False, soft_wrap=True)
     for _, group in groupby(result.findings, key=lambda f: f.path):
         for finding in group:
+            # Text, never markup: a `[/x]` in a file name or message is text.
             line = Text()
-            line.append(f"{finding.path}:{finding.line}", style="bold")
+            line.append(f"{printable(finding.path)}:{finding.line}", style="bold")
             line.append("  ")
             line.append(f"{finding.code} {finding.rule.value}", style=_STYLE[finding.severity])
-            line.append(f"  {finding.message}")
+            line.append(f"  {printable(finding.message)}")
             console.print(line)
             if finding.hint:
-                console.print(Text(f"    {finding.hint}", style="dim"))
+                console.print(Text(f"    {printable(finding.hint)}", style="dim"))
         console.print()
     for rule, severity, count in _rule_counts(result.findings):
         text = Text(f"{count:>6}  ")

@@ -28,7 +28,8 @@ def run_git(args: list[str], cwd: Path) -> bytes:
     """
     try:
         completed = subprocess.run(
-            ["git", "-c", "core.quotepath=off", *args],
+            # Literal pathspecs: a file named `:(glob)*` is a name, not a pattern.
+            ["git", "--literal-pathspecs", "-c", "core.quotepath=off", *args],
             cwd=cwd,
             capture_output=True,
             check=False,
@@ -41,6 +42,24 @@ def run_git(args: list[str], cwd: Path) -> bytes:
         message = completed.stderr.decode("utf-8", "replace").strip().splitlines()
         raise GitError(message[0] if message else f"git {args[0]} failed")
     return completed.stdout
+
+
+class BadRef(GitError):
+    """A value given as a git ref that git would read as something else (an option)."""
+
+
+def check_ref(ref: str) -> str:
+    """`ref`, when it can only be a revision: not empty, no leading `-`, no control characters.
+
+    `git diff --output=FILE` writes FILE: a ref from the command line or CI must never reach
+    git as an option (every call also puts `--end-of-options` before revisions).
+
+    Raises:
+        BadRef: The value is not a revision.
+    """
+    if not ref.strip() or ref.startswith("-") or any(ord(c) < 32 or ord(c) == 127 for c in ref):
+        raise BadRef(f"{ref!r} is not a git revision (e.g. origin/main, HEAD~3, a commit id)")
+    return ref
 
 
 def git_dir(start: Path) -> Path | None:
@@ -89,23 +108,27 @@ def changed_files(directory: Path, ref: str | None = None) -> list[str]:
         Sorted paths; both the old and the new path of a rename.
 
     Raises:
+        BadRef: `ref` is not a revision (it starts with `-`, say).
         GitError: Git is missing or the ref is unknown.
     """
-    if ref is None:
-        base = (
-            ["--merge-base", "origin/main"]
-            if has_ref(directory, "refs/remotes/origin/main")
-            else ["HEAD"]
-        )
+    options = ["diff", "--name-status", "-z", "-M", "--relative"]
+    if ref is not None:
+        base = check_ref(ref)
+    elif has_ref(directory, "refs/remotes/origin/main"):
+        options.append("--merge-base")
+        base = "origin/main"
     else:
-        base = [ref]
+        base = "HEAD"
     try:
-        diff = run_git(["diff", "--name-status", "-z", "-M", "--relative", *base, "--"], directory)
+        diff = run_git([*options, "--end-of-options", base, "--"], directory)
     except GitError as error:
         if ref is not None or "HEAD" not in str(error):
             raise
         # No commit yet: everything in the index is new.
-        diff = run_git(["diff", "--name-status", "-z", "--relative", EMPTY_TREE, "--"], directory)
+        diff = run_git(
+            ["diff", "--name-status", "-z", "--relative", "--end-of-options", EMPTY_TREE, "--"],
+            directory,
+        )
     fields = diff.decode("utf-8", "surrogateescape").split("\0")
     paths: set[str] = set()
     index = 0
@@ -119,11 +142,12 @@ def changed_files(directory: Path, ref: str | None = None) -> list[str]:
     return sorted(paths)
 
 
-def file_history(path: Path) -> Iterator[tuple[str, bytes]]:
+def file_history(path: Path, limit: int | None = None) -> Iterator[tuple[str, bytes]]:
     """Committed versions of a file, newest first, following renames.
 
     Args:
         path: The file (absolute).
+        limit: Leave out versions larger than this many bytes.
 
     Yields:
         (commit id, file content at that commit).
@@ -151,7 +175,7 @@ def file_history(path: Path) -> Iterator[tuple[str, bytes]]:
         return
     with BlobReader(top) as blobs:
         for commit, name in versions:
-            content = blobs.read(f"{commit}:{name}")
+            content = blobs.read(f"{commit}:{name}", limit)
             if content is not None:
                 yield commit, content
 
@@ -176,17 +200,29 @@ class BlobReader:
         except OSError as error:
             raise GitError(f"cannot run git: {error}") from None
 
-    def read(self, name: str) -> bytes | None:
-        """The content of a blob (`<sha>` or `<commit>:<path>`), or None when there is none."""
+    def read(self, name: str, limit: int | None = None) -> bytes | None:
+        """The content of a blob (`<sha>` or `<commit>:<path>`), or None when there is none
+        (or it is larger than `limit` bytes: it is skipped, never held in memory)."""
         stdin, stdout = self._process.stdin, self._process.stdout
         if stdin is None or stdout is None:  # pragma: no cover - pipes were asked for
             raise GitError("cannot talk to git cat-file")
+        if "\n" in name:
+            return None  # one object name per line: a newline would ask for a second object
         stdin.write(f"{name}\n".encode())
         stdin.flush()
         header = stdout.readline().split()
         if len(header) < 3 or header[1] != b"blob":
             return None
-        content = stdout.read(int(header[2]))
+        size = int(header[2])
+        if limit is not None and size > limit:
+            while size > 0:
+                chunk = stdout.read(min(size, 1 << 20))
+                if not chunk:
+                    raise GitError("git cat-file stopped answering")
+                size -= len(chunk)
+            stdout.read(1)
+            return None
+        content = stdout.read(size)
         stdout.read(1)
         return content
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeGuard
 
+from kb.docs_tree import MAX_DATA_BYTES, read_regular_file
 from kb.findings import Finding, Rule
 from kb.yamlio import YamlDocument, YamlError, load_document
 
@@ -80,7 +81,7 @@ def load_glossary(
         findings.append(Finding(shown, line, Rule.INVALID_GLOSSARY, message, hint))
 
     try:
-        text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+        text = read_regular_file(path, MAX_DATA_BYTES).decode("utf-8-sig").replace("\r\n", "\n")
     except OSError as error:
         report(1, f"cannot read the glossary: {error.strerror or error}", "check the file")
         return Glossary(path), findings

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Literal
 
 from kb.articles import Corpus, decode
 from kb.digest import digest_text
+from kb.docs_tree import MAX_ARTICLE_BYTES, read_regular_file
 from kb.gitinfo import BlobReader, FileVersion, GitError, file_history, file_versions
 
 if TYPE_CHECKING:
@@ -84,12 +85,15 @@ def translation_diff(project: Project, path: Path) -> TranslationDiff:
         raise HistoryError(f"{path} has no source article")
     source_file = project.docs_dir / source_docs_path
     shown = project.display_path(source_file)
-    current = source_file.read_bytes().decode("utf-8", "replace")
+    try:
+        current = read_regular_file(source_file, MAX_ARTICLE_BYTES).decode("utf-8", "replace")
+    except OSError as error:
+        raise HistoryError(f"{shown} cannot be read: {error.strerror or error}") from None
     if digest_text(current) == recorded:
         return TranslationDiff(shown, None, "")
     seen = False
     try:
-        for commit, content in file_history(source_file):
+        for commit, content in file_history(source_file, MAX_ARTICLE_BYTES):
             seen = True
             text, _ = decode(content)
             if text is not None and digest_text(text) == recorded:
@@ -167,7 +171,7 @@ def _change(
         return _modified(project, path, "mtime")  # never committed
     newer: FileVersion | None = None
     for version in versions:
-        content = blobs.read(version.blob)
+        content = blobs.read(version.blob, MAX_ARTICLE_BYTES)
         text = decode(content)[0] if content is not None else None
         if text is not None and digest_text(text) == digest:
             if newer is None:

@@ -14,7 +14,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from kb.cli import file_path
 from kb.findings import Finding, Rule, Severity, sort_findings
+from kb.terminal import printable
 
 if TYPE_CHECKING:
     from kb.external import ExternalOptions
@@ -63,7 +65,7 @@ def add_links_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "site_dir",
         nargs="?",
-        type=Path,
+        type=file_path,
         metavar="SITE_DIR",
         help="the built site (default: site_dir of mkdocs.yml, else site/)",
     )
@@ -71,13 +73,13 @@ def add_links_arguments(parser: argparse.ArgumentParser) -> None:
     project.add_argument(
         "--config",
         metavar="FILE",
-        type=Path,
+        type=file_path,
         help="MkDocs configuration to read (default: ./mkdocs.yml if present)",
     )
     project.add_argument(
         "--docs-dir",
         metavar="DIR",
-        type=Path,
+        type=file_path,
         help="Markdown sources, to name the article and line of a finding "
         "(default: docs_dir of mkdocs.yml, else docs/)",
     )
@@ -151,7 +153,7 @@ def add_links_arguments(parser: argparse.ArgumentParser) -> None:
     )
     external.add_argument(
         "--cache-file",
-        type=Path,
+        type=file_path,
         default=Path(".cache/kb-links.json"),
         metavar="FILE",
         help="answers remembered between runs (default: .cache/kb-links.json)",
@@ -173,7 +175,7 @@ def add_links_arguments(parser: argparse.ArgumentParser) -> None:
     output.add_argument(
         "--output",
         metavar="FILE",
-        type=Path,
+        type=file_path,
         help="write the report to FILE instead of standard output",
     )
     output.add_argument(
@@ -236,7 +238,7 @@ def run_links(args: argparse.Namespace) -> int:
     except (LinkConfigError, _UsageError) as error:
         return _usage_error(str(error))
     for notice in report.notices:
-        sys.stderr.write(f"kb links: note: {notice}\n")
+        sys.stderr.write(f"kb links: note: {printable(notice)}\n")
     text = render(
         findings,
         report,
@@ -261,7 +263,7 @@ def run_links(args: argparse.Namespace) -> int:
 
 def _usage_error(message: str) -> int:
     first = message.splitlines()[0] if message else "invalid configuration"
-    sys.stderr.write(f"kb links: error: {first}\n")
+    sys.stderr.write(f"kb links: error: {printable(first)}\n")
     return EXIT_USAGE
 
 
@@ -375,7 +377,7 @@ def _progress_bar(args: argparse.Namespace) -> Iterator[ProgressFactory]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     with Progress(
-        TextColumn("kb links: {task.description}"),
+        TextColumn("kb links: {task.description}", markup=False),
         BarColumn(),
         MofNCompleteColumn(),
         console=Console(file=sys.stderr),
@@ -478,12 +480,13 @@ def _text(findings: Sequence[Finding], totals: str, seconds: float | None) -> st
             lines.append("")
         previous = finding.path
         lines.append(
-            f"{finding.path}:{finding.line}  {finding.code} {finding.rule.value}  {finding.message}"
+            f"{printable(finding.path)}:{finding.line}  {finding.code} {finding.rule.value}  "
+            f"{printable(finding.message)}"
         )
         if finding.page and not finding.path.endswith(finding.page):
-            lines.append(f"    in the built page {finding.page}")
+            lines.append(f"    in the built page {printable(finding.page)}")
         if finding.hint:
-            lines.append(f"    {finding.hint}")
+            lines.append(f"    {printable(finding.hint)}")
     if findings:
         lines.append("")
     for rule, severity, count in _rule_counts(findings):

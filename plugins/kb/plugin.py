@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -16,6 +17,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
+from kb.articles import read_page_source
 from kb.catalog import site_strings
 from kb.check import CheckResult, TranslationStatus, run_check
 from kb.cjk import NO_SPACE_LANGUAGES, join_cjk_line_breaks
@@ -38,6 +40,7 @@ from kb.slugs import heading_ids, with_heading_ids
 from kb.status import StatusReport, translation_status
 from kb.status_page import status_context
 from kb.urls import absolute_url, alternates, page_path
+from kb.yamlio import YamlError
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -175,7 +178,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         view = self._view(config)
         if view is not None and view.nested_build and self.result is not None:
             return
-        config_file = Path(config.config_file_path or "mkdocs.yml").resolve()
+        # Not resolved: the folder as written is the one docs_dir and symlinks are judged in.
+        config_file = Path(os.path.abspath(config.config_file_path or "mkdocs.yml"))
         root = Path.cwd()
         try:
             project = project_from_options(
@@ -193,6 +197,10 @@ class KbPlugin(BasePlugin[KbConfig]):
             raise PluginError(f"kb: the configuration is invalid\n{error}") from error
         for finding in self.result.findings:
             self._log(finding)
+        if self.result.refused:
+            # MkDocs' own walk follows every symlink and reads every file: stop before it.
+            lines = "\n".join(_finding_line(finding) for finding in self.result.refused)
+            raise PluginError(f"kb: the docs folder holds files the build must not read\n{lines}")
         self.status = None
         if self.config.status.page:
             self.status = translation_status(project, self.result)
@@ -210,10 +218,14 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     @event_priority(-110)
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
-        """Add a page per product in the language being built; after i18n (-100) sorts files."""
-        view = self._view(config)
-        if not self.config.enabled or self.site is None or view is None:
+        """Leave out the docs files kb did not vet, and add a page per product in the language
+        being built; after i18n (-100) sorts files."""
+        if not self.config.enabled or self.result is None:
             return None
+        self._drop_unvetted(files, config)
+        view = self._view(config)
+        if self.site is None or view is None:
+            return files
         for product in self.site.products:
             name = product.name.get(view.current_language) or product.id
             files.append(
@@ -235,6 +247,36 @@ class KbPlugin(BasePlugin[KbConfig]):
                 )
             )
         return files
+
+    def _drop_unvetted(self, files: Files, config: MkDocsConfig) -> None:
+        """Remove docs files kb's walk did not find readable (a second line behind
+        `on_pre_build`: MkDocs walks through symlinked folders, kb never does)."""
+        if self.result is None:
+            return
+        readable = self.result.corpus.index.tree.readable
+        prefix = os.path.join(config.docs_dir, "")
+        for file in list(files):
+            source = file.abs_src_path
+            if source is None or not source.startswith(prefix):
+                continue
+            if source[len(prefix) :].replace(os.sep, "/") not in readable:
+                log.warning("%s: left out of the site: kb did not find it readable", source)
+                files.remove(file)
+
+    def on_page_read_source(self, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Read each page as `kb check` does: no named pipes, no giant files, no YAML aliases
+        (a few lines of them expand into gigabytes in the page template)."""
+        source = page.file.abs_src_path
+        if not self.config.enabled or source is None:
+            return None
+        try:
+            return read_page_source(Path(source))
+        except YamlError as error:
+            where = f"{page.file.src_uri}:{error.line + 1}"
+            raise PluginError(f"kb: {where}: front matter: {error.message}") from None
+        except (OSError, UnicodeDecodeError) as error:
+            problem = error.strerror if isinstance(error, OSError) else "not UTF-8 text"
+            raise PluginError(f"kb: {page.file.src_uri}: cannot read it: {problem}") from None
 
     @event_priority(-110)
     def on_nav(
@@ -269,11 +311,7 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     @staticmethod
     def _log(finding: Finding) -> None:
-        text = (
-            f"{finding.path}:{finding.line}: {finding.code} {finding.rule.value}: {finding.message}"
-        )
-        if finding.hint:
-            text += f" (hint: {finding.hint})"
+        text = _finding_line(finding)
         if finding.severity in (Severity.ERROR, Severity.WARNING):
             log.warning(text)
         elif finding.severity is Severity.INFO:
@@ -556,6 +594,12 @@ class KbPlugin(BasePlugin[KbConfig]):
             raise PluginError(f"kb: could not build the search index\n{error}") from error
         counts = ", ".join(f"{lang}: {count}" for lang, count in sorted(result.pages.items()))
         log.info("Search index: %s in %s/", counts or "no pages", result.bundle.name)
+
+
+def _finding_line(finding: Finding) -> str:
+    """A finding as the build logs it: `path:line: CODE rule: message (hint: ...)`."""
+    text = f"{finding.path}:{finding.line}: {finding.code} {finding.rule.value}: {finding.message}"
+    return f"{text} (hint: {finding.hint})" if finding.hint else text
 
 
 def _extend(context: TemplateContext, **values: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -63,6 +64,15 @@ class Project:
     """`long-sentence` reports sentences longer than this many characters."""
     review_age_days: int = DEFAULT_REVIEW_AGE_DAYS
     """`kb status` lists articles whose `last_reviewed` is older than this many days."""
+    repository: Path | None = None
+    """The folder no symlink may lead out of and no write may land outside (resolved): the
+    folder of `mkdocs.yml` (or the working directory), or `docs_dir` itself when the
+    configuration puts it elsewhere. None: `root`."""
+
+    @property
+    def boundary(self) -> Path:
+        """The repository folder (see `repository`)."""
+        return self.repository or self.root
 
     @property
     def translation_languages(self) -> tuple[str, ...]:
@@ -148,8 +158,9 @@ def project_from_options(
         ProjectError: An option or the languages are invalid.
     """
     options = options or {}
+    given_config_dir = Path(os.path.normpath(config_dir or root))
     root = root.resolve()
-    config_dir = (config_dir or root).resolve()
+    config_dir = given_config_dir.resolve()
     where = f"{config_file.name}: plugins.kb" if config_file else "kb options"
     codes = _languages(languages, default_language)
     if layout not in ("folder", "suffix"):
@@ -157,15 +168,16 @@ def project_from_options(
     docs = docs_dir if docs_dir.is_absolute() else root / docs_dir
     if not docs.is_dir():
         raise ProjectError(f"docs_dir {_shown(docs, root)} is not a directory")
+    repository = _repository(docs, (given_config_dir, config_dir), root)
     parity = _mapping(options.get("parity"), f"{where}.parity")
     content = _mapping(options.get("content"), f"{where}.content")
     style = _mapping(options.get("style"), f"{where}.style")
     status = _mapping(options.get("status"), f"{where}.status")
     taxonomy = options.get("taxonomy")
-    if taxonomy is None and default_taxonomy and (config_dir / "products.yml").is_file():
+    if taxonomy is None and default_taxonomy and os.path.lexists(config_dir / "products.yml"):
         taxonomy = "products.yml"
     glossary = options.get("glossary")
-    if glossary is None and default_glossary and (config_dir / "glossary.yml").is_file():
+    if glossary is None and default_glossary and os.path.lexists(config_dir / "glossary.yml"):
         glossary = "glossary.yml"
     return Project(
         root=root,
@@ -173,8 +185,8 @@ def project_from_options(
         languages=codes,
         source_language=codes[0],
         layout="folder" if layout == "folder" else "suffix",
-        taxonomy_path=_file_option(taxonomy, config_dir, f"{where}.taxonomy"),
-        glossary_path=_file_option(glossary, config_dir, f"{where}.glossary"),
+        taxonomy_path=_file_option(taxonomy, config_dir, f"{where}.taxonomy", repository),
+        glossary_path=_file_option(glossary, config_dir, f"{where}.glossary", repository),
         severities=_severities(options.get("severity"), f"{where}.severity"),
         link_rewrites=_rewrites(parity.get("link_rewrites"), f"{where}.parity.link_rewrites"),
         translation_only_links=_prefixes(
@@ -195,7 +207,35 @@ def project_from_options(
             DEFAULT_REVIEW_AGE_DAYS,
             f"{where}.status.review_age_days",
         ),
+        repository=repository,
     )
+
+
+def _repository(docs: Path, config_dirs: tuple[Path, Path], root: Path) -> Path:
+    """The folder symlinks may not leave: the configuration's folder, unless `docs_dir` is set
+    elsewhere.
+
+    Args:
+        docs: The docs folder as configured.
+        config_dirs: The configuration's folder as given, and resolved.
+        root: The working directory, for messages.
+
+    Raises:
+        ProjectError: `docs_dir` lies in the configuration's folder but is a symlink leading
+            out of it.
+    """
+    written = Path(os.path.normpath(docs))
+    real = docs.resolve()
+    config_dir = config_dirs[1]
+    if not any(written.is_relative_to(folder) for folder in config_dirs):
+        return real  # a docs_dir configured outside the project: it is its own boundary
+    if not real.is_relative_to(config_dir):
+        raise ProjectError(
+            f"docs_dir {_shown(written, root)} is a symlink to {real}, outside "
+            f"{_shown(config_dir, root) if config_dir != root else 'the project folder'}: "
+            "kb does not follow it"
+        )
+    return config_dir
 
 
 def load_project(
@@ -376,15 +416,31 @@ def _mapping(value: Any, where: str) -> Mapping[str, Any]:
     return value
 
 
-def _file_option(value: Any, config_dir: Path, where: str) -> Path | None:
+def _file_option(value: Any, config_dir: Path, where: str, repository: Path) -> Path | None:
+    from kb.docs_tree import symlink_problem
+
     if value is None or value == "":
         return None
     if not isinstance(value, str | Path):
         raise ProjectError(f"{where} must be a path")
     path = Path(value)
     path = path if path.is_absolute() else config_dir / path
+    # products.yml and glossary.yml come with pull requests: a symlink out of the repository
+    # would put another file's contents into findings, a named pipe would block the read.
+    if Path(os.path.normpath(path)).is_relative_to(repository):
+        if path.is_symlink():
+            refused = symlink_problem(path, repository)
+            if refused is not None:
+                raise ProjectError(f"{where}: {refused[0]}")
+        elif not path.resolve().is_relative_to(repository):
+            raise ProjectError(f"{where}: {path} is in a symlinked folder outside the repository")
     if not path.is_file():
-        problem = "is not a file" if path.exists() else "does not exist"
+        if path.is_dir():
+            problem = "is a folder, not a file"
+        elif path.exists():
+            problem = "is not a regular file"
+        else:
+            problem = "does not exist"
         raise ProjectError(f"{where}: {path} {problem}")
     return path
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, TextIO
 
+from kb.terminal import printable
+
 if TYPE_CHECKING:
     from kb.status import Coverage, StaleTranslation, StatusReport
 
@@ -67,6 +69,12 @@ def _basis(item: StaleTranslation) -> str:
 def _write_text(report: StatusReport, stream: TextIO, *, color: bool) -> None:
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
+
+    def line(text: str) -> Text:
+        # Text, never markup: a product named `Card [/x] payments` or a path with `[bold]` is
+        # printed as it is (as markup it crashes rich or restyles the report).
+        return Text(printable(text))
 
     console = Console(
         file=stream,
@@ -75,21 +83,22 @@ def _write_text(report: StatusReport, stream: TextIO, *, color: bool) -> None:
         width=None if color else 200,
     )
     languages = ", ".join(report.languages) or "none"
-    console.print(f"Translation status on {report.today.isoformat()} (translations: {languages})")
+    today = report.today.isoformat()
+    console.print(line(f"Translation status on {today} (translations: {languages})"))
     table = Table(*_COLUMNS, "coverage")
     table.columns[0].no_wrap = True
     for column in table.columns[2:]:
         column.justify = "right"
     for row in report.coverage:
-        table.add_row(_product(report, row), row.language, *_counts(row))
+        table.add_row(line(_product(report, row)), line(row.language), *_counts(row))
     for row in report.totals:
-        table.add_row(_product(report, row), row.language, *_counts(row), style="bold")
+        table.add_row(line(_product(report, row)), line(row.language), *_counts(row), style="bold")
     console.print(table)
     if report.stale:
         console.print(f"\nStale translations, stale the longest first ({len(report.stale)}):")
         for item in report.stale:
             console.print(
-                f"  {item.path}: {item.source_path} changed {_since(item)}, {_basis(item)}",
+                line(f"  {item.path}: {item.source_path} changed {_since(item)}, {_basis(item)}"),
                 soft_wrap=True,
             )
     else:
@@ -101,8 +110,10 @@ def _write_text(report: StatusReport, stream: TextIO, *, color: bool) -> None:
         )
         for review in report.overdue:
             console.print(
-                f"  {review.path}: last reviewed {review.last_reviewed.isoformat()} "
-                f"({review.days} days ago)",
+                line(
+                    f"  {review.path}: last reviewed {review.last_reviewed.isoformat()} "
+                    f"({review.days} days ago)"
+                ),
                 soft_wrap=True,
             )
     else:
@@ -110,7 +121,7 @@ def _write_text(report: StatusReport, stream: TextIO, *, color: bool) -> None:
     if report.orphans:
         console.print(f"\nTranslations without a source article ({len(report.orphans)}):")
         for path in report.orphans:
-            console.print(f"  {path}", soft_wrap=True)
+            console.print(line(f"  {path}"), soft_wrap=True)
 
 
 def _cell(value: str) -> str:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from kb.docs_tree import MAX_DATA_BYTES, read_regular_file
 from kb.findings import Finding, Rule
 from kb.yamlio import YamlDocument, YamlError, load_document
 
@@ -76,8 +77,11 @@ def load_taxonomy(
         findings.append(Finding(shown, line, Rule.INVALID_TAXONOMY, message, hint))
 
     try:
-        text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-    except (OSError, UnicodeDecodeError) as error:
+        text = read_regular_file(path, MAX_DATA_BYTES).decode("utf-8-sig").replace("\r\n", "\n")
+    except OSError as error:
+        report(1, f"cannot read the taxonomy: {error.strerror or error}", "check the file")
+        return Taxonomy(path), findings
+    except UnicodeDecodeError as error:
         report(1, f"cannot read the taxonomy: {error}", "save products.yml as UTF-8")
         return Taxonomy(path), findings
     try:

@@ -11,17 +11,19 @@ import re
 import stat
 import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb.articles import Article, Corpus
 from kb.digest import source_digest
+from kb.docs_tree import MAX_ARTICLE_BYTES, read_regular_file, symlink_problem
 from kb.markdown_scan import scan
 from kb.slugs import heading_ids, slugify
 from kb.taxonomy import PRODUCT_ID, load_taxonomy
 from kb.yamlio import YamlError, load_document, load_simple
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    from collections.abc import Sequence
 
     from kb.markdown_scan import Image, Link
     from kb.project import Project
@@ -182,16 +184,117 @@ def _split_lines(text: str) -> list[str]:
     return re.findall(r"[^\n]*\n|[^\n]+$", text)
 
 
+def _docs_relative(project: Project, path: Path) -> str | None:
+    """`path` relative to the docs folder (POSIX), or None when it lies outside.
+
+    The path is read as written (`..` removed), its folders resolved but not its last name: a
+    symlinked article is located where it is linked, and judged by `_write_target`.
+    """
+    absolute = Path(os.path.normpath(path if path.is_absolute() else project.root / path))
+    for candidate in (absolute, Path(os.path.realpath(absolute.parent)) / absolute.name):
+        if candidate.is_relative_to(project.docs_dir):
+            return candidate.relative_to(project.docs_dir).as_posix()
+    return None
+
+
 def _locate(project: Project, corpus: Corpus, path: Path) -> tuple[str, str]:
-    absolute = (path if path.is_absolute() else project.root / path).resolve()
-    try:
-        docs_path = absolute.relative_to(project.docs_dir).as_posix()
-    except ValueError:
-        raise WriteError(f"{path} is not inside the docs directory") from None
+    docs_path = _docs_relative(project, path)
+    if docs_path is None:
+        raise WriteError(f"{path} is not inside the docs directory", usage=True)
+    refusal = next((r for r in corpus.index.tree.refusals if r.path == docs_path), None)
+    if refusal is not None:
+        raise WriteError(f"{path}: {refusal.message}", usage=True)
     key = corpus.index.classify(docs_path, set(project.languages), project.source_language)
     if key is None or corpus.index.articles.get(key) != docs_path:
-        raise WriteError(f"{path} is not an article of a configured language")
+        raise WriteError(f"{path} is not an article of a configured language", usage=True)
     return key
+
+
+def _write_target(project: Project, target: Path, *, new: bool) -> Path:
+    """The file to write for `target` (a path kb computed inside the docs folder).
+
+    Refuses to write through a symlinked folder (kb never walks one) or through a symlink
+    that leaves the repository; writes through a symlinked article that stays inside it.
+
+    Args:
+        project: The project.
+        target: `docs_dir / <docs-relative path>`.
+        new: The file is to be created: nothing may exist at `target`, not even a symlink.
+
+    Raises:
+        WriteError: (`usage`) The target is reached through a symlinked folder, or is a
+            symlink kb does not follow.
+    """
+    shown = project.display_path(target)
+    parent = target.parent
+    while not os.path.lexists(parent) and parent != project.docs_dir and parent != parent.parent:
+        parent = parent.parent  # folders kb creates
+    if Path(os.path.realpath(parent)) != parent or not parent.is_relative_to(project.docs_dir):
+        raise WriteError(
+            f"{shown} is inside a symlinked folder: kb never writes through one", usage=True
+        )
+    if not os.path.islink(target):
+        return target
+    if new:
+        raise WriteError(f"{shown} exists already (a symlink): kb never overwrites it")
+    problem = symlink_problem(target, project.boundary)
+    if problem is not None:
+        raise WriteError(f"{shown}: {problem[0]}", usage=True)
+    return Path(os.path.realpath(target))
+
+
+def translations_in(project: Project, corpus: Corpus, paths: Sequence[Path]) -> list[Path]:
+    """The translations `kb mark-translated` is asked to mark, every path checked first.
+
+    Args:
+        project: The project.
+        corpus: Its articles.
+        paths: Translations, or folders inside a translation language's folder (any folder
+            of the docs directory in the suffix layout).
+
+    Returns:
+        The translations, in path order, each once.
+
+    Raises:
+        WriteError: (`usage`) A path does not exist, lies outside the docs directory, is no
+            translation, or is a folder that is not (inside) a translation language's folder.
+    """
+    files: list[Path] = []
+    for given in paths:
+        docs_path = _docs_relative(project, given)
+        absolute = project.root / given
+        if not os.path.lexists(absolute):
+            raise WriteError(f"{given} does not exist", usage=True)
+        if docs_path is None:
+            raise WriteError(
+                f"{given} is not inside the docs directory "
+                f"({project.display_path(project.docs_dir)}/)",
+                usage=True,
+            )
+        if not absolute.is_dir() or absolute.is_symlink():
+            if _locate(project, corpus, given)[0] == project.source_language:
+                raise WriteError(
+                    f"{given} is a source-language article: mark its translations instead",
+                    usage=True,
+                )
+            files.append(given)
+            continue
+        prefix = "" if docs_path == "." else f"{docs_path}/"
+        if project.layout == "folder" and prefix.partition("/")[0] not in (
+            project.translation_languages
+        ):
+            example = project.display_path(
+                project.docs_dir / next(iter(project.translation_languages), "ja")
+            )
+            raise WriteError(
+                f"{given} is not a folder of translations: name translations, or {example}/ "
+                "or a folder inside it",
+                usage=True,
+            )
+        for (language, _), found in sorted(corpus.index.articles.items(), key=lambda kv: kv[1]):
+            if language != project.source_language and found.startswith(prefix):
+                files.append(project.docs_dir / found)
+    return list(dict.fromkeys(files))
 
 
 def mark_translated(project: Project, path: Path, *, corpus: Corpus | None = None) -> MarkResult:
@@ -212,7 +315,9 @@ def mark_translated(project: Project, path: Path, *, corpus: Corpus | None = Non
     corpus = corpus or Corpus(project)
     language, rel = _locate(project, corpus, path)
     if language == project.source_language:
-        raise WriteError(f"{path} is a source-language article: mark its translations instead")
+        raise WriteError(
+            f"{path} is a source-language article: mark its translations instead", usage=True
+        )
     source = corpus.article(project.source_language, rel)
     if source is None:
         expected = corpus.index.display_path(
@@ -221,12 +326,13 @@ def mark_translated(project: Project, path: Path, *, corpus: Corpus | None = Non
         raise WriteError(f"{path} has no readable source article ({expected})")
     digest = source_digest(source)
     file = project.docs_dir / (corpus.index.docs_path(language, rel) or "")
-    data = file.read_bytes()
+    target = _write_target(project, file, new=False)
+    data = read_regular_file(target, MAX_ARTICLE_BYTES)
     translation = corpus.article(language, rel)
     previous = translation.source_digest if translation is not None else None
     updated = set_source_digest(data, digest)
     if updated != data:
-        atomic_write(file, updated)
+        atomic_write(target, updated)
     return MarkResult(project.display_path(file), digest, previous)
 
 
@@ -256,15 +362,20 @@ def start_translation(
     corpus = corpus or Corpus(project)
     if language not in project.translation_languages:
         known = ", ".join(project.translation_languages) or "none"
-        raise WriteError(f"'{language}' is not a translation language (configured: {known})")
+        raise WriteError(
+            f"'{language}' is not a translation language (configured: {known})", usage=True
+        )
     source_language, rel = _locate(project, corpus, path)
     if source_language != project.source_language:
-        raise WriteError(f"{path} is a translation: start from its source article")
+        raise WriteError(f"{path} is a translation: start from its source article", usage=True)
     source = corpus.article(source_language, rel)
-    if source is None:
+    if source is None or source.front_matter_error:
+        # A draft copies the front matter: one kb cannot read (YAML aliases) stays behind.
         raise WriteError(f"{path} cannot be read: run `kb check {path}` to see why")
-    target = project.docs_dir / corpus.index.expected_path(language, rel)
-    if target.exists():
+    target = _write_target(
+        project, project.docs_dir / corpus.index.expected_path(language, rel), new=True
+    )
+    if os.path.lexists(target):
         raise WriteError(
             f"{project.display_path(target)} exists already: kb never overwrites a translation"
         )
@@ -434,8 +545,9 @@ def new_article(project: Project, target: str, title: str, *, today: dt.date | N
     existing = corpus.index.docs_path(source, rel)
     target_file = project.docs_dir / (existing or corpus.index.expected_path(source, rel))
     shown = project.display_path(target_file)
-    if existing is not None or target_file.exists():
+    if existing is not None or os.path.lexists(target_file):
         raise WriteError(f"{shown} exists already: kb never overwrites an article")
+    target_file = _write_target(project, target_file, new=True)
     day = (today or dt.date.today()).isoformat()
     text = (
         "---\n"

@@ -62,10 +62,12 @@ _NOT_PLAIN_STRINGS = frozenset(
 class YamlError(Exception):
     """The text is not valid YAML; `line` is 1-based within the text."""
 
-    def __init__(self, message: str, line: int) -> None:
+    def __init__(self, message: str, line: int, *, unsafe: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
+        self.unsafe = unsafe
+        """The text uses anchors or aliases: nothing may expand it, the build included."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,10 @@ class YamlDocument:
 def load_document(text: str) -> YamlDocument:
     """Parse one YAML document with the safe loader, recording lines and duplicate keys.
 
+    Anchors and aliases (`&name`, `*name`) are refused before anything is built: nine levels
+    of aliases are a few lines that expand into gigabytes wherever the value is printed (a
+    page template, a JSON dump). The files kb reads never need them.
+
     Args:
         text: The YAML text.
 
@@ -94,10 +100,12 @@ def load_document(text: str) -> YamlDocument:
         The document with its line table.
 
     Raises:
-        YamlError: The text is not valid YAML (or too deeply nested to build).
+        YamlError: The text is not valid YAML, is too deeply nested to build, or uses an
+            anchor or alias (`unsafe`).
     """
     loader = SafeLoader(text)
     try:
+        refuse_anchors(text)
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as error:
@@ -118,6 +126,36 @@ def load_document(text: str) -> YamlDocument:
     if node is not None:
         _record(node, (), document, set())
     return document
+
+
+def refuse_anchors(text: str) -> None:
+    """Raise `YamlError` (`unsafe`) at the first anchor or alias, before anything expands it.
+
+    Text that is not valid YAML passes: no parser builds it, and the caller's reports why.
+
+    Raises:
+        YamlError: The text uses an anchor or alias.
+    """
+    if "&" not in text and "*" not in text:
+        return  # neither can be written without its indicator
+    loader = SafeLoader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            anchor = getattr(event, "anchor", None)
+            if not anchor:
+                continue
+            kind = "alias '*" if isinstance(event, yaml.AliasEvent) else "anchor '&"
+            mark = getattr(event, "start_mark", None)
+            raise YamlError(
+                f"YAML anchors and aliases are not allowed ({kind}{anchor}'): write the value out",
+                mark.line + 1 if mark is not None else 1,
+                unsafe=True,
+            )
+    except yaml.YAMLError:
+        return
+    finally:
+        loader.dispose()
 
 
 def load_simple(text: str) -> YamlDocument | None:

@@ -292,11 +292,11 @@ def test_mark_translated_files_and_folders(site: Callable[..., Path]) -> None:
         f"({digest_text((root / 'docs/en/payouts/schedule.md').read_text('utf-8'))})",
     ]
     assert kb(root, "check").returncode == 0
-    refused = kb(root, "mark-translated", EN, JA)
-    assert refused.returncode == 1
-    assert (
-        refused.stderr == f"kb mark-translated: {EN}: {EN} is a source-language article: "
-        "mark its translations instead\n"
+    refused = kb(root, "mark-translated", JA, EN)
+    assert refused.returncode == 2
+    assert refused.stdout == ""  # every path is checked before anything is written
+    assert refused.stderr == (
+        f"kb mark-translated: {EN} is a source-language article: mark its translations instead\n"
     )
 
 

@@ -277,7 +277,7 @@ def test_check_reports_a_broken_glossary(
     ("args", "config", "message"),
     [
         (["--glossary", "missing.yml"], MKDOCS_YML, "missing.yml does not exist"),
-        (["--glossary", "docs"], MKDOCS_YML, "docs is not a file"),
+        (["--glossary", "docs"], MKDOCS_YML, "docs is a folder, not a file"),
         ([], MKDOCS_YML + "      glossary: 12\n", "plugins.kb.glossary must be a path"),
         (
             [],

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+import kb.articles
 from kb.check import run_check
 from kb.findings import Rule
 from kb.project import Project
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 Tree = Callable[..., Project]
 
@@ -167,13 +171,14 @@ def test_megabyte_lines_stay_linear(tree: Tree, content: bytes) -> None:
 def test_unreadable_file_is_a_finding(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
     project = tree({"docs/en/a.md": "# A\n", "docs/ja/a.md": "# A\n"})
     unreadable = project.docs_dir / "ja/a.md"
-    real_read = Path.read_bytes
+    real_read = kb.articles.read_regular_file
 
-    def read_bytes(path: Path) -> bytes:
+    def read(path: Path, limit: int) -> bytes:
         if path == unreadable:
             raise PermissionError(13, "Permission denied", str(path))
-        return real_read(path)
+        return real_read(path, limit)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
-    findings = run_check(project).findings
-    assert ("docs/ja/a.md", Rule.INVALID_ENCODING) in {(f.path, f.rule) for f in findings}
+    monkeypatch.setattr(kb.articles, "read_regular_file", read)
+    result = run_check(project)
+    assert ("docs/ja/a.md", Rule.INVALID_ENCODING) in {(f.path, f.rule) for f in result.findings}
+    assert [f.path for f in result.refused] == ["docs/ja/a.md"]  # the build stops on it
