@@ -17,9 +17,13 @@ import urllib.request
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
-from urllib.parse import quote, urlsplit
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, urljoin, urlsplit
+
+from kb.docs_tree import read_regular_file
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 CACHE_VERSION = 1
 USER_AGENT = "Mozilla/5.0 (compatible; kb-links/0.1; +https://github.com/)"
@@ -27,6 +31,7 @@ _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _GET_INSTEAD = frozenset({403, 405, 501})
 """Statuses that often mean "no HEAD here" rather than "no such page"."""
 _MAX_RETRY_AFTER = 30.0
+_MAX_CACHE_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,9 @@ class ExternalOptions:
 
     timeout: float = 10.0
     """Seconds to wait for a connection or for each read of the answer."""
+    deadline: float = 30.0
+    """Seconds one URL may take in all: connections, answers, redirects, retries and the waits
+    between them. A server that sends a header line every few seconds is cut off here."""
     retries: int = 2
     """Further attempts after a 429, a 5xx, a time-out or a connection error."""
     backoff: float = 1.0
@@ -43,8 +51,9 @@ class ExternalOptions:
     """Requests in flight to one host at a time."""
     workers: int = 16
     """Requests in flight in all."""
-    cache_file: Path | None = Path(".cache/kb-links.json")
-    """Where answers are remembered between runs; None for no cache."""
+    cache_file: Path | None = None
+    """Where answers are remembered between runs (`kb links` uses `.cache/kb-links.json` in
+    the project's folder); None for no cache."""
     cache_ttl_hours: float = 24.0
     """How long a remembered answer is trusted."""
     user_agent: str = USER_AGENT
@@ -96,8 +105,34 @@ class ExternalResult:
 Progress = Callable[[int, int], None]
 
 
+_SCHEMES = frozenset({"http", "https"})
+"""Where a redirect may lead (urllib alone also follows `ftp://`)."""
+
+
+class _RefusedRedirect(urllib.error.URLError):
+    """A redirect to somewhere kb does not go."""
+
+
 class _KeepMethodRedirects(urllib.request.HTTPRedirectHandler):
-    """Follows 301/302/303/307/308 and keeps HEAD a HEAD (urllib turns it into a GET)."""
+    """Follows 301/302/303/307/308 to http and https only, and keeps HEAD a HEAD (urllib turns
+    it into a GET)."""
+
+    def http_error_302(
+        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any
+    ) -> Any:
+        # urllib answers a redirect to file:// with an HTTPError of the 3xx status, and
+        # follows one to ftp://: judge the target before it does either.
+        location = headers.get("location") or headers.get("uri")
+        if location:
+            target = urljoin(req.full_url, location)
+            if urlsplit(target).scheme.lower() not in _SCHEMES:
+                fp.close()
+                raise _RefusedRedirect(
+                    f"redirected to {target[:200]}: kb follows redirects to http and https only"
+                )
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
     def redirect_request(
         self,
@@ -112,6 +147,100 @@ class _KeepMethodRedirects(urllib.request.HTTPRedirectHandler):
         if request is not None and req.get_method() == "HEAD":
             request.method = "HEAD"
         return request
+
+
+class _Deadline:
+    """The time one URL has left, and the connections to cut when it runs out.
+
+    A per-read time-out never ends a server that answers slowly but steadily; the deadline
+    shuts down the URL's sockets from a timer thread, which ends any read in progress.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._ends = time.monotonic() + seconds
+        self._lock = threading.Lock()
+        self._sockets: list[socket.socket] = []
+        self.expired = False
+        self._timer = threading.Timer(seconds, self.expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def remaining(self) -> float:
+        """Seconds left (0 once expired)."""
+        return 0.0 if self.expired else max(0.0, self._ends - time.monotonic())
+
+    def watch(self, sock: socket.socket) -> None:
+        """Cut `sock` when the deadline passes (a duplicate, so TLS wrapping cannot detach it)."""
+        with self._lock:
+            watched = sock.dup()
+            self._sockets.append(watched)
+            expired = self.expired
+        if expired:
+            _shut(watched)
+
+    def expire(self) -> None:
+        """Mark the deadline passed and shut down every connection of the URL."""
+        with self._lock:
+            self.expired = True
+            sockets = list(self._sockets)
+        for sock in sockets:
+            _shut(sock)
+
+    def close(self) -> None:
+        """Stop the timer and release the watched sockets."""
+        self._timer.cancel()
+        with self._lock:
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.close()
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+_current = threading.local()
+"""The `_Deadline` of the URL the current worker thread checks."""
+
+
+def _watched_connection(address: tuple[str, int], timeout: Any, *args: Any) -> socket.socket:
+    """`socket.create_connection` for http.client, within the current URL's deadline."""
+    deadline: _Deadline | None = getattr(_current, "deadline", None)
+    if deadline is not None:
+        left = deadline.remaining()
+        if left <= 0:
+            raise TimeoutError("deadline passed")
+        if isinstance(timeout, int | float):
+            timeout = min(timeout, left)
+    sock = socket.create_connection(address, timeout, *args)
+    if deadline is not None:
+        deadline.watch(sock)
+    return sock
+
+
+class _HTTPConnection(http.client.HTTPConnection):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _watched_connection
+
+
+class _HTTPSConnection(http.client.HTTPSConnection):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._create_connection = _watched_connection
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_HTTPConnection, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_HTTPSConnection, req, context=getattr(self, "_context", None))
 
 
 class ExternalChecker:
@@ -129,7 +258,9 @@ class ExternalChecker:
         self.sleep = sleep
         self._hosts: dict[str, threading.BoundedSemaphore] = {}
         self._hosts_lock = threading.Lock()
-        self._opener = urllib.request.build_opener(_KeepMethodRedirects())
+        self._opener = urllib.request.build_opener(
+            _HTTPHandler(), _HTTPSHandler(), _KeepMethodRedirects()
+        )
 
     def check(
         self, urls: Iterable[str], progress: Progress | None = None
@@ -173,22 +304,36 @@ class ExternalChecker:
     def _check_one(self, url: str) -> ExternalResult:
         attempts = max(0, self.options.retries) + 1
         result = ExternalResult(url, None, error="not checked")
-        for attempt in range(attempts):
-            result, retry_after = self._attempt(url)
-            retryable = result.status is None or result.status in _RETRY_STATUSES
-            if not retryable or attempt == attempts - 1:
-                break
-            delay = self.options.backoff * (2**attempt)
-            if retry_after is not None:
-                delay = max(delay, min(retry_after, _MAX_RETRY_AFTER))
-            if delay > 0:
-                self.sleep(delay)
+        try:
+            for attempt in range(attempts):
+                result, retry_after = self._attempt(url)
+                deadline: _Deadline | None = getattr(_current, "deadline", None)
+                if deadline is not None and deadline.expired:
+                    return ExternalResult(url, None, error=self._late(), checked_at=self.clock())
+                retryable = result.status is None or result.status in _RETRY_STATUSES
+                if not retryable or attempt == attempts - 1:
+                    break
+                delay = self.options.backoff * (2**attempt)
+                if retry_after is not None:
+                    delay = max(delay, min(retry_after, _MAX_RETRY_AFTER))
+                if deadline is not None and delay >= deadline.remaining():
+                    break  # no time left to try again
+                if delay > 0:
+                    self.sleep(delay)
+        finally:
+            started = getattr(_current, "deadline", None)
+            if started is not None:
+                started.close()
+            _current.deadline = None
         return result
 
     def _attempt(self, url: str) -> tuple[ExternalResult, float | None]:
         with self._host_slot(url):
+            # The deadline starts with the first request, not while the URL waits for a slot.
+            if getattr(_current, "deadline", None) is None:
+                _current.deadline = _Deadline(self.options.deadline)
             result, retry_after = self._request(url, "HEAD")
-            if result.status in _GET_INSTEAD:
+            if result.status in _GET_INSTEAD and not _current.deadline.expired:
                 result, retry_after = self._request(url, "GET")
         return result, retry_after
 
@@ -229,6 +374,9 @@ class ExternalChecker:
 
     def _timed_out(self) -> str:
         return f"timed out after {self.options.timeout:g} s"
+
+    def _late(self) -> str:
+        return f"no complete answer within the {self.options.deadline:g} s deadline"
 
     def _host_slot(self, url: str) -> threading.BoundedSemaphore:
         host = urlsplit(url).netloc.lower()
@@ -320,7 +468,7 @@ class _Cache:
         if self.path is None:
             return
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(read_regular_file(self.path, _MAX_CACHE_BYTES))
         except (OSError, ValueError):
             return  # no cache yet, or an unreadable one: start afresh
         if isinstance(data, dict) and data.get("version") == CACHE_VERSION:
@@ -336,8 +484,9 @@ class _Cache:
         status = entry.get("status")
         if not isinstance(checked_at, int | float) or not isinstance(status, int):
             return None
-        if self.clock() - checked_at > self.ttl:
-            return None
+        age = self.clock() - checked_at
+        if age < 0 or age > self.ttl:
+            return None  # stale, or from the future: a forged entry would be trusted forever
         return ExternalResult(
             url,
             status,
@@ -366,7 +515,7 @@ class _Cache:
             url: entry
             for url, entry in sorted(self.entries.items())
             if isinstance(entry.get("checked_at"), int | float)
-            and now - entry["checked_at"] <= self.ttl
+            and 0 <= now - entry["checked_at"] <= self.ttl
         }
         payload = json.dumps({"version": CACHE_VERSION, "entries": fresh}, indent=1)
         _atomic_write(self.path, payload)

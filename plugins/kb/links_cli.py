@@ -138,6 +138,14 @@ def add_links_arguments(parser: argparse.ArgumentParser) -> None:
         help="per-request time-out (default: 10)",
     )
     external.add_argument(
+        "--deadline",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="time one URL may take in all: connections, answers, redirects and retries "
+        "(default: 30)",
+    )
+    external.add_argument(
         "--retries",
         type=int,
         default=2,
@@ -154,9 +162,9 @@ def add_links_arguments(parser: argparse.ArgumentParser) -> None:
     external.add_argument(
         "--cache-file",
         type=file_path,
-        default=Path(".cache/kb-links.json"),
         metavar="FILE",
-        help="answers remembered between runs (default: .cache/kb-links.json)",
+        help="answers remembered between runs (default: .cache/kb-links.json next to "
+        "mkdocs.yml, else in the current folder)",
     )
     external.add_argument(
         "--cache-ttl",
@@ -279,10 +287,12 @@ def _options(args: argparse.Namespace) -> tuple[LinkOptions, ExternalOptions]:
     from kb.project import ProjectError, parse_severity, rule_from_key
 
     config: SiteConfig | None = None
+    project_dir = Path.cwd()
     if args.config is not None:
         if not args.config.is_file():
             raise _UsageError(f"{args.config} does not exist")
         config = read_site_config(args.config)
+        project_dir = args.config.absolute().parent
     elif Path("mkdocs.yml").is_file():
         config = read_site_config(Path("mkdocs.yml"))
     site_dir: Path = args.site_dir or (config.site_dir if config else Path("site"))
@@ -325,6 +335,7 @@ def _options(args: argparse.Namespace) -> tuple[LinkOptions, ExternalOptions]:
     for name, value, valid, wanted in (
         ("--max-page-mb", args.max_page_mb, args.max_page_mb > 0, "a positive number"),
         ("--timeout", args.timeout, args.timeout > 0, "a positive number"),
+        ("--deadline", args.deadline, args.deadline > 0, "a positive number"),
         ("--cache-ttl", args.cache_ttl, args.cache_ttl >= 0, "0 or more"),
         ("--retries", args.retries, args.retries >= 0, "0 or more"),
         ("--per-host", args.per_host, args.per_host >= 1, "1 or more"),
@@ -351,12 +362,29 @@ def _options(args: argparse.Namespace) -> tuple[LinkOptions, ExternalOptions]:
     )
     external = ExternalOptions(
         timeout=args.timeout,
+        deadline=args.deadline,
         retries=args.retries,
         per_host=args.per_host,
-        cache_file=None if args.no_cache else args.cache_file,
+        cache_file=None if args.no_cache else args.cache_file or _default_cache(project_dir),
         cache_ttl_hours=args.cache_ttl,
     )
     return options, external
+
+
+def _default_cache(project_dir: Path) -> Path:
+    """`.cache/kb-links.json` in the project's folder, wherever kb runs from.
+
+    Raises:
+        _UsageError: `.cache` is a symlink leading out of the project's folder.
+    """
+    cache = project_dir / ".cache" / "kb-links.json"
+    real = Path(os.path.realpath(cache.parent))
+    if not real.is_relative_to(project_dir.resolve()):
+        raise _UsageError(
+            f"{cache.parent} is a symlink to {real}, outside the project: kb does not write "
+            "there (pass --cache-file FILE or --no-cache)"
+        )
+    return cache
 
 
 def _wants_progress(args: argparse.Namespace) -> bool:

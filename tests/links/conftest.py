@@ -122,8 +122,17 @@ class _Handler(BaseHTTPRequestHandler):
             # Never answers; released when the test ends so the thread can finish.
             self.server.release.wait(30)
             return
+        if self.path == "/drip":
+            self._drip()
+            return
         if self.path == "/moved":
             self._send(301, location="/ok")
+        elif self.path.startswith("/to-"):  # /to-ftp, /to-file, /to-data: off the web
+            scheme = self.path.removeprefix("/to-")
+            targets = {"ftp": "ftp://127.0.0.1/file", "file": "file:///etc/passwd"}
+            self._send(302, location=targets.get(scheme, "data:text/plain,x"))
+        elif self.path == "/chain":
+            self._send(301, location="/to-ftp")
         elif self.path == "/loop":
             self._send(302, location="/loop")
         elif self.path == "/missing":
@@ -138,6 +147,19 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(405 if method == "HEAD" else 200)
         else:
             self._send(200)
+
+    def _drip(self) -> None:
+        """A status line, then a header line every 0.2 s, never the end of the headers: each
+        read is quick, so only a deadline on the whole answer ends it."""
+        try:
+            self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+            for line in range(10_000):
+                self.wfile.write(f"X-Drip-{line}: 1\r\n".encode())
+                self.wfile.flush()
+                if self.server.release.wait(0.2):
+                    return
+        except OSError:
+            return  # the client hung up: what the test wants
 
     def _send(self, status: int, *, location: str = "", retry_after: str = "") -> None:
         self.send_response(status)

@@ -287,3 +287,33 @@ def test_kb_links_through_the_main_cli(
     assert capsys.readouterr().err == (
         "kb links: error: nowhere is not a directory: build the site first (mkdocs build)\n"
     )
+
+
+def test_the_cache_lives_next_to_mkdocs_yml(site: Path, server: Server) -> None:
+    write_tree(
+        site,
+        {
+            "mkdocs.yml": MKDOCS_YML,
+            "site/payments/guide/index.html": page(f'<a href="{server.url("/ok")}">ok</a>'),
+        },
+    )
+    elsewhere = site / "docs/en"
+    run = kb_links(elsewhere, "../../site", "--config", "../../mkdocs.yml", "--external")
+    assert run.returncode == 0, run.stderr
+    assert (site / ".cache/kb-links.json").is_file()
+    assert not (elsewhere / ".cache").exists()
+
+
+def test_the_cache_is_never_written_through_a_symlink_out_of_the_project(
+    site: Path, server: Server, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    os.symlink(outside, site / ".cache")
+    write_tree(site, {"site/payments/guide/index.html": page(f'<a href="{server.url("/ok")}">')})
+    run = kb_links(site, "--external")
+    assert run.returncode == 2
+    assert run.stderr.startswith("kb links: error: ")
+    assert "outside the project" in run.stderr
+    assert len(run.stderr.splitlines()) == 1
+    assert list(outside.iterdir()) == []
+    assert server.hits == {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import threading
 from typing import TYPE_CHECKING
 
@@ -96,6 +97,33 @@ def test_hang_is_bounded_by_the_timeout(server: Server, tmp_path: Path) -> None:
     assert cache["entries"] == {}  # a time-out is not remembered
 
 
+@pytest.mark.parametrize("path", ["/to-ftp", "/to-file", "/to-data", "/chain"])
+def test_redirects_lead_to_http_and_https_only(server: Server, tmp_path: Path, path: str) -> None:
+    result = check_external([server.url(path)], options(tmp_path, retries=0))[server.url(path)]
+    assert result.status is None
+    assert result.error.startswith("redirected to ")
+    assert result.error.endswith(": kb follows redirects to http and https only")
+    assert not result.ok
+
+
+def test_a_dripping_server_is_cut_off_at_the_deadline(server: Server, tmp_path: Path) -> None:
+    # Each header line comes well within the 0.5 s time-out: without a deadline on the whole
+    # answer the URL would be held as long as the server likes (90 s in the issue).
+    settings = options(tmp_path, timeout=0.5, deadline=1.0, retries=3, backoff=0.0)
+    result = check_external([server.url("/drip")], settings)[server.url("/drip")]
+    assert (result.status, result.error) == (
+        None,
+        "no complete answer within the 1 s deadline",
+    )
+    assert server.hits["/drip"] == 1  # no retry: the deadline covers retries too
+
+
+def test_the_deadline_leaves_time_for_answers(server: Server, tmp_path: Path) -> None:
+    urls = [server.url(p) for p in ("/ok", "/moved", "/missing")]
+    results = check_external(urls, options(tmp_path, deadline=5.0, retries=0))
+    assert [results[url].status for url in urls] == [200, 200, 404]
+
+
 def test_connection_refused(tmp_path: Path) -> None:
     import socket
 
@@ -170,6 +198,39 @@ class TestCache:
         assert data["version"] == 1
         assert data["entries"][server.url("/ok")]["status"] == 200
         assert sorted(p.name for p in cache.parent.iterdir()) == ["kb-links.json"]
+
+    def test_entries_from_the_future_are_ignored(self, server: Server, tmp_path: Path) -> None:
+        now = 1_000_000.0
+        cache = tmp_path / ".cache/kb-links.json"
+        cache.parent.mkdir()
+        forged = {"status": 200, "final_url": "", "checked_at": now + 10 * 365 * 86400}
+        fresh = {"status": 200, "final_url": "", "checked_at": now - 60}
+        cache.write_text(
+            json.dumps(
+                {
+                    "version": 1,
+                    "entries": {server.url("/missing"): forged, server.url("/ok"): fresh},
+                }
+            ),
+            encoding="utf-8",
+        )
+        checker = ExternalChecker(options(tmp_path, retries=0), clock=lambda: now)
+        results = checker.check([server.url("/missing"), server.url("/ok")])
+        assert results[server.url("/missing")].status == 404  # asked, not taken from the cache
+        assert not results[server.url("/missing")].cached
+        assert results[server.url("/ok")].cached
+        saved = json.loads(cache.read_text(encoding="utf-8"))["entries"]
+        assert saved[server.url("/missing")]["checked_at"] == now
+
+    def test_a_named_pipe_in_place_of_the_cache_does_not_block(
+        self, server: Server, tmp_path: Path
+    ) -> None:
+        cache = tmp_path / ".cache/kb-links.json"
+        cache.parent.mkdir()
+        os.mkfifo(cache)
+        results = check_external([server.url("/ok")], options(tmp_path))
+        assert results[server.url("/ok")].status == 200
+        assert cache.is_file()  # replaced by a real cache file
 
     def test_no_cache(self, server: Server, tmp_path: Path) -> None:
         check_external([server.url("/ok")], options(tmp_path, cache_file=None))
