@@ -778,6 +778,7 @@ class _Walk:
     files: set[str] = field(default_factory=set)
     symlinked_dirs: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    problems: list[_Problem] = field(default_factory=list)
 
 
 def _walk(site_dir: Path) -> _Walk:
@@ -816,20 +817,49 @@ def _walk(site_dir: Path) -> _Walk:
 
 def _symlink(entry: os.DirEntry[str], path: str, root_real: str, walk: _Walk) -> None:
     real = os.path.realpath(entry.path)
+    written = os.readlink(entry.path)
+    outside = real != root_real and not real.startswith(root_real + os.sep)
     if entry.is_dir():
         # Never walked: a symlinked folder may point at an ancestor (a loop) or outside the site.
-        # Links into it are answered by the file system (`_Site.lookup`).
-        walk.symlinked_dirs.append(f"{path}/")
+        # Links into one that stays inside are answered by the file system (`_Site.lookup`).
         parent_real = os.path.realpath(os.path.dirname(entry.path))
         if real in (parent_real, root_real) or parent_real.startswith(real + os.sep):
-            walk.notices.append(
-                f"{path} is a symlink loop (it points at {_shown(real, root_real)}): not followed"
+            walk.problems.append(
+                _unsafe_symlink(
+                    path,
+                    f"symlink {path} -> {written} loops back to a folder "
+                    f"that holds it ({_shown(real, root_real)}): not followed",
+                )
             )
+        elif outside:
+            walk.problems.append(_unsafe_symlink(path, _outside(path, written)))
+        else:
+            walk.symlinked_dirs.append(f"{path}/")
         return
     if not entry.is_file():
         walk.notices.append(f"{path} is a broken symlink: treated as missing")
         return
+    if outside:
+        # A server would publish whatever it points at (/proc/self/environ, ~/.ssh/...).
+        walk.problems.append(_unsafe_symlink(path, _outside(path, written)))
+        return
     _add_file(entry, path, walk)
+
+
+def _outside(path: str, written: str) -> str:
+    return f"symlink {path} -> {written} leads outside the site: not followed"
+
+
+def _unsafe_symlink(path: str, message: str) -> _Problem:
+    return _Problem(
+        Rule.UNSAFE_SYMLINK,
+        path,
+        "",
+        "",
+        message,
+        "replace the symlink with the file itself, or remove it, and rebuild",
+        html_line=1,
+    )
 
 
 def _shown(real: str, root_real: str) -> str:
@@ -931,7 +961,7 @@ def check_site(options: LinkOptions, progress: Progress | None = None) -> LinkRe
     )
     ids: dict[str, frozenset[str] | None] = {}
     fallback: dict[str, bool] = {}
-    problems: list[_Problem] = []
+    problems: list[_Problem] = list(walk.problems)
     anchors: list[_AnchorRef] = []
     external: dict[str, list[LinkSource]] = {}
     links = 0

@@ -174,14 +174,15 @@ def test_languages_option(site: Path) -> None:
     assert [f["rule"] for f in json.loads(result.stdout)["findings"]] == ["broken-link"]
 
 
-def test_symlink_loop_is_a_note_on_stderr(site: Path) -> None:
+def test_symlink_loop_is_an_unsafe_symlink(site: Path) -> None:
     os.symlink("..", site / "site/payments/loop")
     result = kb_links(site)
-    assert result.returncode == 0
-    assert result.stderr == (
-        "kb links: note: payments/loop is a symlink loop (it points at the site folder): "
-        "not followed\n"
+    assert result.returncode == 1
+    assert result.stdout.splitlines()[0] == (
+        "site/payments/loop:1  KB312 unsafe-symlink  symlink payments/loop -> .. loops back to "
+        "a folder that holds it (the site folder): not followed"
     )
+    assert result.stderr == ""
 
 
 @pytest.mark.parametrize(
