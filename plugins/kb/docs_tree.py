@@ -29,6 +29,7 @@ _SPECIAL = {
     stat.S_IFSOCK: "a socket",
     stat.S_IFCHR: "a character device",
     stat.S_IFBLK: "a block device",
+    stat.S_IFDIR: "a folder",
 }
 
 
@@ -100,8 +101,8 @@ def walk_docs(docs_dir: Path, repository: Path) -> DocsTree:
                 Refusal(
                     where,
                     symlink=False,
-                    message=f"folder {where} is nested more than {MAX_DEPTH} folders deep: "
-                    "kb and the build stop there",
+                    message=f"this folder is nested more than {MAX_DEPTH} folders deep: "
+                    "kb and the build stop here",
                     hint="flatten the folders: a help center needs two or three levels",
                 )
             )
@@ -114,7 +115,7 @@ def walk_docs(docs_dir: Path, repository: Path) -> DocsTree:
                 Refusal(
                     where,
                     symlink=False,
-                    message=f"folder {where} cannot be read: {error.strerror or error}",
+                    message=f"this folder cannot be read: {error.strerror or error}",
                     hint="make the folder readable, or remove it",
                 )
             )
@@ -136,7 +137,7 @@ def walk_docs(docs_dir: Path, repository: Path) -> DocsTree:
                     Refusal(
                         path,
                         symlink=False,
-                        message=f"{path} cannot be read: {error.strerror or error}",
+                        message=f"{entry.name} cannot be read: {error.strerror or error}",
                         hint="make the file readable, or remove it",
                     )
                 )

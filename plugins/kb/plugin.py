@@ -39,6 +39,7 @@ from kb.site_model import ArticleEntry, SiteModel
 from kb.slugs import heading_ids, with_heading_ids
 from kb.status import StatusReport, translation_status
 from kb.status_page import status_context
+from kb.terminal import printable
 from kb.urls import absolute_url, alternates, page_path
 from kb.yamlio import YamlError
 
@@ -599,7 +600,8 @@ class KbPlugin(BasePlugin[KbConfig]):
 def _finding_line(finding: Finding) -> str:
     """A finding as the build logs it: `path:line: CODE rule: message (hint: ...)`."""
     text = f"{finding.path}:{finding.line}: {finding.code} {finding.rule.value}: {finding.message}"
-    return f"{text} (hint: {finding.hint})" if finding.hint else text
+    # Paths and messages carry file names and front matter: no terminal escapes in the log.
+    return printable(f"{text} (hint: {finding.hint})" if finding.hint else text)
 
 
 def _extend(context: TemplateContext, **values: Any) -> None:

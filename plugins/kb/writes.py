@@ -482,6 +482,8 @@ def _line_index(starts: list[int], offset: int) -> int:
 
 SLUG = PRODUCT_ID
 """An article slug: kebab-case, lowercase ASCII (it is part of URLs in both languages)."""
+MAX_SLUG_LENGTH = 100
+"""Longest slug `kb new` accepts (file systems refuse names over 255 bytes)."""
 
 ARTICLE_TEMPLATE = """\
 # {title}
@@ -533,6 +535,13 @@ def new_article(project: Project, target: str, title: str, *, today: dt.date | N
     taxonomy = _taxonomy(project)
     product, slug = _product_and_slug(target, title, taxonomy.ids)
     _check_product(project, taxonomy, product)
+    if len(slug) > MAX_SLUG_LENGTH:
+        raise WriteError(
+            f"slug '{slug[:20]}...' is {len(slug)} characters long: keep it under "
+            f"{MAX_SLUG_LENGTH + 1} (it is part of URLs), e.g. {product}/"
+            f"{_suggested_slug(title, title)[:MAX_SLUG_LENGTH]}",
+            usage=True,
+        )
     if not SLUG.match(slug):
         raise WriteError(
             f"slug '{slug}' is not kebab-case ASCII (lowercase letters, digits and hyphens, as "

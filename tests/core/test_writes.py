@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from core.bilingual import EN, JA, JA_BODY, JA_FRONT, center, varied
+from core.bilingual import EN, EN_BODY, EN_FRONT, JA, JA_BODY, JA_FRONT, center, varied
+from kb.articles import Corpus
 from kb.check import run_check
 from kb.digest import digest_text
 from kb.project import Project
-from kb.writes import WriteError, mark_translated, set_source_digest, start_translation
+from kb.writes import (
+    WriteError,
+    mark_translated,
+    set_source_digest,
+    start_translation,
+    translations_in,
+)
 
 Tree = Callable[..., Project]
 D = "0123456789ab"
@@ -159,3 +167,95 @@ def test_start_translation_refuses(tree: Tree, path: str, language: str, reason:
         (project.root / JA).write_text(JA_FRONT + JA_BODY, encoding="utf-8")
     with pytest.raises(WriteError, match=reason):
         start_translation(project, Path(path), language)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["elsewhere.md", "/", ".", "..", "docs", "docs/en", "docs/en/payments", EN, "missing/x.md"],
+)
+def test_translations_in_refuses_anything_but_translations(tree: Tree, path: str) -> None:
+    project = tree(varied({"elsewhere.md": "#"}))
+    with pytest.raises(WriteError) as raised:
+        translations_in(project, Corpus(project), [Path(path)])
+    assert raised.value.usage  # exit status 2: nothing was marked
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("path", ["docs/ja", "docs/ja/", "docs/ja/payments", JA])
+def test_translations_in_takes_translations_and_their_folders(tree: Tree, path: str) -> None:
+    project = tree(center())
+    found = translations_in(project, Corpus(project), [Path(path)])
+    assert project.root / JA in [p if p.is_absolute() else project.root / p for p in found]
+    assert all("/ja/" in p.as_posix() for p in found)
+
+
+def test_writes_never_go_through_a_symlinked_language_folder(
+    tree: Tree, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    project = tree(varied({JA: None, "docs/ja/payouts/schedule.md": None}))
+    shutil.rmtree(project.root / "docs/ja")
+    os.symlink(outside, project.root / "docs/ja")
+    with pytest.raises(WriteError, match="inside a symlinked folder") as raised:
+        start_translation(project, Path(EN), "ja")
+    assert raised.value.usage
+    assert list(outside.iterdir()) == []
+
+
+def test_writes_never_go_through_a_symlinked_product_folder(
+    tree: Tree, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    project = tree(varied({JA: None}))
+    assert not (project.root / "docs/ja/payments").exists()
+    os.symlink(outside, project.root / "docs/ja/payments")
+    with pytest.raises(WriteError, match="inside a symlinked folder"):
+        start_translation(project, Path(EN), "ja")
+    assert list(outside.iterdir()) == []
+
+
+def test_a_dangling_symlink_in_place_of_the_draft_is_never_written_through(
+    tree: Tree, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    project = tree(varied({JA: None}))
+    (project.root / JA).parent.mkdir(parents=True)
+    os.symlink(outside / "planted.md", project.root / JA)
+    with pytest.raises(WriteError, match="exists already"):
+        start_translation(project, Path(EN), "ja")
+    assert list(outside.iterdir()) == []
+
+
+def test_mark_translated_refuses_a_symlink_out_of_the_repository(
+    tree: Tree, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("outside") / "refunds.md"
+    project = tree(center())
+    outside.write_bytes((project.root / JA).read_bytes().replace(b"source_digest", b"old"))
+    (project.root / JA).unlink()
+    os.symlink(outside, project.root / JA)
+    before = outside.read_bytes()
+    with pytest.raises(WriteError, match="leads outside the repository") as raised:
+        mark_translated(project, Path(JA))
+    assert raised.value.usage
+    assert outside.read_bytes() == before
+
+
+def test_mark_translated_writes_through_a_symlink_inside_the_repository(tree: Tree) -> None:
+    project = tree(varied({JA: JA_FRONT.format(digest="ffffffffffff") + JA_BODY}))
+    shared = project.root / "shared/refunds.ja.md"
+    shared.parent.mkdir()
+    (project.root / JA).rename(shared)
+    os.symlink("../../../shared/refunds.ja.md", project.root / JA)
+    result = mark_translated(project, Path(JA))
+    assert result.changed
+    assert (project.root / JA).is_symlink()  # still a link, to the updated file
+    assert f"source_digest: {result.digest}" in shared.read_text(encoding="utf-8")
+
+
+def test_start_translation_refuses_a_source_with_yaml_aliases(tree: Tree) -> None:
+    bomb = EN_FRONT.replace("description: Give money back.", "d: &d x\ndescription: *d")
+    project = tree(varied({JA: None, EN: bomb + EN_BODY}))
+    with pytest.raises(WriteError, match="cannot be read: run `kb check"):
+        start_translation(project, Path(EN), "ja")
+    assert not (project.root / JA).exists()
