@@ -144,9 +144,7 @@ def render_github(result: CheckResult) -> str:
     for finding in result.findings:
         level = _GITHUB_LEVEL.get(finding.severity, "notice")
         title = f"{finding.code} {finding.rule.value}"
-        message = printable(finding.message) + (
-            f"\n{printable(finding.hint)}" if finding.hint else ""
-        )
+        message = finding.message + (f"\n{finding.hint}" if finding.hint else "")
         lines.append(
             f"::{level} file={_escape_property(finding.path)},line={finding.line},"
             f"title={_escape_property(title)}::{_escape_data(message)}"
