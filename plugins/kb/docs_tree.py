@@ -17,9 +17,11 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-MAX_ARTICLE_BYTES = 4 * 1024 * 1024
-"""Largest article kb reads (and lets the build read): help articles are a few kilobytes."""
-MAX_DATA_BYTES = 4 * 1024 * 1024
+MAX_ARTICLE_BYTES = 256 * 1024
+"""Largest article kb reads (and lets the build read). Help articles are a few kilobytes;
+Python-Markdown's inline processing grows with the square of a paragraph (a 280 KB paragraph
+of `*em*` takes it 20 s), so a few megabytes on one line would hold the build for an hour."""
+MAX_DATA_BYTES = 1024 * 1024
 """Largest `products.yml` or `glossary.yml` kb reads."""
 MAX_DEPTH = 32
 """Deepest folder nesting kb walks: MkDocs' recursive walk dies of a RecursionError near 1,000."""
@@ -70,11 +72,17 @@ class FileTooLarge(OSError):
     """A file is larger than the reader allows."""
 
     def __init__(self, path: Path, size: int, limit: int) -> None:
-        message = f"{size / 1048576:,.1f} MB, over the {limit / 1048576:g} MB limit"
+        message = f"{_size(size)}, over the {_size(limit)} limit"
         super().__init__(errno.EFBIG, message)
         self.size = size
         self.limit = limit
         self.filename = str(path)
+
+
+def _size(count: int) -> str:
+    if count >= 1024 * 1024:
+        return f"{count / 1048576:,.1f} MB"
+    return f"{-(-count // 1024):,} KB"  # rounded up: one byte over the limit reads as over
 
 
 class NotAFile(OSError):

@@ -202,8 +202,8 @@ class TestReadRegularFile:
         big = tmp_path / "big.md"
         with big.open("wb") as handle:  # 1 GB, sparse: nothing is really written
             handle.truncate(1024**3)
-        with pytest.raises(FileTooLarge, match=r"1,024\.0 MB, over the 4 MB limit"):
-            read_regular_file(big, 4 * 1024 * 1024)
+        with pytest.raises(FileTooLarge, match=r"1,024\.0 MB, over the 256 KB limit"):
+            read_regular_file(big, 256 * 1024)
 
     def test_refuses_a_named_pipe_without_waiting_for_a_writer(self, tmp_path: Path) -> None:
         pipe = tmp_path / "pipe.md"

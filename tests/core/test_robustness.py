@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 import kb.articles
 from kb.check import run_check
+from kb.docs_tree import MAX_ARTICLE_BYTES
 from kb.findings import Rule
 from kb.project import Project
 
@@ -162,10 +163,25 @@ def test_run_check_never_raises(
         "comments in code",
     ],
 )
-def test_megabyte_lines_stay_linear(tree: Tree, content: bytes) -> None:
+def test_megabyte_lines_stay_linear(
+    tree: Tree, content: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # kb refuses articles this large (MAX_ARTICLE_BYTES, for the build's sake); its own scan
+    # and rules must still be linear on them.
+    monkeypatch.setattr(kb.articles, "MAX_ARTICLE_BYTES", 4 * len(content))
     project = tree({"docs/en/a.md": content, "docs/ja/a.md": content})
     result = run_check(project)
     assert {a.path for a in result.articles} == {"docs/en/a.md", "docs/ja/a.md"}
+
+
+def test_articles_over_the_size_limit_are_refused(tree: Tree) -> None:
+    content = b"x *em* " * (MAX_ARTICLE_BYTES // 7 + 1)
+    project = tree({"docs/en/a.md": content, "docs/ja/a.md": b"# A\n"})
+    result = run_check(project)
+    assert [(f.path, f.rule) for f in result.refused] == [("docs/en/a.md", Rule.INVALID_ENCODING)]
+    assert result.refused[0].message == (
+        "the file is 257 KB, over the 256 KB limit: kb and the build do not read it"
+    )
 
 
 def test_unreadable_file_is_a_finding(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
