@@ -78,14 +78,6 @@ def site(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-def alias_bomb() -> str:
-    names = "abcdefghi"
-    lines = [f"{names[0]}: &{names[0]} [" + ", ".join(['"lol"'] * 9) + "]"]
-    for previous, name in zip(names, names[1:], strict=False):
-        lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
-    return "\n".join(lines) + "\ndescription: *i\n"
-
-
 def drip_server() -> tuple[str, threading.Event]:
     """A server that sends a status line, then a header line every 1.5 s, forever."""
     listener = socket.socket()
@@ -143,6 +135,8 @@ def main() -> None:
             )
             print("slugs   kb check           ", run([*kb, "check"], root, env, args.timeout))
         if "bomb" in cases:
+            from hostile.conftest import alias_bomb
+
             text = f"---\ntitle: Bomb\nproducts: [payments]\n{alias_bomb()}---\n\n# Bomb\n"
             root = site(tmp / "bomb", {"docs/en/payments/bomb.md": text})
             print("bomb    kb check           ", run([*kb, "check"], root, env, args.timeout))

@@ -244,35 +244,17 @@ def load_article(project: Project, file: Path, language: str, rel: str, path: st
     """
     try:
         data = read_regular_file(file, MAX_ARTICLE_BYTES)
-    except FileTooLarge as error:
-        finding = Finding(
-            path,
-            1,
-            Rule.INVALID_ENCODING,
-            f"the file is {error.strerror}: kb and the build do not read it",
-            "split the article; an article is a few kilobytes of text",
-            language,
-        )
-        return LoadResult(None, [finding], refused=True)
-    except NotAFile as error:
-        finding = Finding(
-            path,
-            1,
-            Rule.INVALID_ENCODING,
-            f"the file is {error.strerror}: kb and the build never read it",
-            "remove it from the docs folder",
-            language,
-        )
-        return LoadResult(None, [finding], refused=True)
     except OSError as error:
-        finding = Finding(
-            path,
-            1,
-            Rule.INVALID_ENCODING,
-            f"cannot read the file: {error.strerror or error}",
-            "check the file's permissions",
-            language,
-        )
+        if isinstance(error, FileTooLarge):
+            message = f"the file is {error.strerror}: kb and the build do not read it"
+            hint = "split the article; an article is a few kilobytes of text"
+        elif isinstance(error, NotAFile):
+            message = f"the file is {error.strerror}: kb and the build never read it"
+            hint = "remove it from the docs folder"
+        else:
+            message = f"cannot read the file: {error.strerror or error}"
+            hint = "check the file's permissions"
+        finding = Finding(path, 1, Rule.INVALID_ENCODING, message, hint, language)
         return LoadResult(None, [finding], refused=True)
     return parse_article(data, file, language, rel, path)
 

@@ -123,6 +123,16 @@ EN_INDEX = "---\ntitle: Help\nkind: page\n---\n\n# Help\n\nWelcome.\n"
 EN_GLOSSARY = "---\ntitle: Glossary\nkind: page\nglossary: true\n---\n\n# Glossary\n"
 
 
+def alias_bomb(key: str = "description") -> str:
+    """Front matter lines of a YAML "billion laughs": nine levels of nine aliases, so `key`
+    holds 9⁹ strings once something prints it (about 2 GB in a page template)."""
+    names = "abcdefghi"
+    lines = [f"{names[0]}: &{names[0]} [" + ", ".join(['"lol"'] * 9) + "]"]
+    for previous, name in zip(names, names[1:], strict=False):
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    return "\n".join(lines) + f"\n{key}: *{names[-1]}\n"
+
+
 def _translation(english: str, front_matter: str, body: str) -> str:
     """A Japanese page that records the digest of `english`, so it is current."""
     return f"---\n{front_matter}source_digest: {digest_text(english)}\n---\n\n{body}"

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .conftest import write_site
+from .conftest import alias_bomb, write_site
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -27,15 +27,6 @@ CANARY = "kb-hostile-canary-7f3a"
 
 TOKEN_CONFIG = f'[http "https://github.com/"]\n\textraheader = AUTHORIZATION: basic {CANARY}\n'
 """What actions/checkout leaves in .git/config: a symlink to it would publish the token."""
-
-
-def alias_bomb() -> str:
-    """Nine levels of nine aliases: 9⁹ strings once something prints `description`."""
-    names = "abcdefghi"
-    lines = [f"{names[0]}: &{names[0]} [" + ", ".join(['"lol"'] * 9) + "]"]
-    for previous, name in zip(names, names[1:], strict=False):
-        lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
-    return "\n".join(lines) + "\ndescription: *i\n"
 
 
 SYMLINKS = {
