@@ -132,43 +132,51 @@ def walk_docs(docs_dir: Path, repository: Path) -> DocsTree:
             path = f"{prefix}{entry.name}"
             dotted = hidden or entry.name.startswith(".")
             try:
-                if entry.is_symlink():
-                    problem = symlink_problem(Path(entry.path), repository)
-                    if problem is not None:
-                        tree.refusals.append(Refusal(path, True, *problem))
-                        continue
-                    mode = os.stat(entry.path).st_mode
+                refusal = _refusal(entry, path, repository)
+                if refusal is not None:
+                    tree.refusals.append(refusal)
+                elif entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, f"{path}/", dotted, depth + 1))
                 else:
-                    mode = entry.stat(follow_symlinks=False).st_mode
+                    (tree.hidden if dotted else tree.files).append(path)
             except OSError as error:
-                tree.refusals.append(
-                    Refusal(
-                        path,
-                        symlink=False,
-                        message=f"{entry.name} cannot be read: {error.strerror or error}",
-                        hint="make the file readable, or remove it",
-                    )
-                )
-                continue
-            if stat.S_ISDIR(mode):
-                pending.append((entry.path, f"{path}/", dotted, depth + 1))
-            elif stat.S_ISREG(mode):
-                (tree.hidden if dotted else tree.files).append(path)
-            else:
-                kind = _SPECIAL.get(stat.S_IFMT(mode), "not a regular file")
-                tree.refusals.append(
-                    Refusal(
-                        path,
-                        symlink=False,
-                        message=f"{entry.name} is {kind}, not a file: kb and the build "
-                        "never read it",
-                        hint="remove it from the docs folder",
-                    )
-                )
+                tree.refusals.append(_unreadable(entry.name, path, error))
     tree.files.sort()
     tree.hidden.sort()
     tree.refusals.sort(key=lambda refusal: refusal.path)
     return tree
+
+
+def _refusal(entry: os.DirEntry[str], path: str, repository: Path) -> Refusal | None:
+    """Why an entry must not be read, or None for a folder or a readable file (the common
+    case costs no system call beyond the folder listing's)."""
+    if entry.is_symlink():
+        problem = symlink_problem(Path(entry.path), repository)
+        if problem is not None:
+            return Refusal(path, True, *problem)
+    elif entry.is_dir(follow_symlinks=False):
+        return None
+    elif not entry.is_file(follow_symlinks=False):
+        kind = _SPECIAL.get(stat.S_IFMT(entry.stat(follow_symlinks=False).st_mode), "")
+        return Refusal(
+            path,
+            symlink=False,
+            message=f"{entry.name} is {kind or 'not a regular file'}, not a file: kb and the "
+            "build never read it",
+            hint="remove it from the docs folder",
+        )
+    if not os.access(entry.path, os.R_OK):
+        return _unreadable(entry.name, path, PermissionError(errno.EACCES, "Permission denied"))
+    return None
+
+
+def _unreadable(name: str, path: str, error: OSError) -> Refusal:
+    return Refusal(
+        path,
+        symlink=False,
+        message=f"{name} cannot be read: {error.strerror or error}",
+        hint="make the file readable, or remove it",
+    )
 
 
 def symlink_problem(link: Path, repository: Path) -> tuple[str, str] | None:

@@ -164,6 +164,23 @@ def test_named_pipes_are_never_opened(tree: Tree) -> None:
     assert {f.path for f in result.refused} >= {"docs/en/pipe.md", "docs/en/pipe.png"}
 
 
+def test_unreadable_files_are_refused(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tree(center())
+    secret = str(project.root / "docs/en/assets/flow.svg")
+    real_access = os.access
+    # Tests run as root, which reads any file whatever its mode: pretend it cannot.
+    monkeypatch.setattr(os, "access", lambda path, mode: path != secret and real_access(path, mode))
+    result = run_check(project)
+    refused = [(f.path, f.rule, f.message) for f in result.refused]
+    assert refused == [
+        (
+            "docs/en/assets/flow.svg",
+            Rule.INVALID_ENCODING,
+            "flow.svg cannot be read: Permission denied",
+        )
+    ]
+
+
 def test_deep_nesting_stops_at_the_limit(tree: Tree) -> None:
     project = tree(center())
     deep = project.root / "docs/en" / "/".join(["d"] * (MAX_DEPTH + 5))
