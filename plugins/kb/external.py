@@ -309,6 +309,8 @@ class ExternalChecker:
                 result, retry_after = self._attempt(url)
                 deadline: _Deadline | None = getattr(_current, "deadline", None)
                 if deadline is not None and deadline.expired:
+                    # Whatever came back came over a connection the deadline cut (headers cut
+                    # short even parse as a complete 200): it is no answer.
                     return ExternalResult(url, None, error=self._late(), checked_at=self.clock())
                 retryable = result.status is None or result.status in _RETRY_STATUSES
                 if not retryable or attempt == attempts - 1:
