@@ -18,6 +18,7 @@ from kb.project import Project
 from kb.writes import (
     WriteError,
     mark_translated,
+    new_article,
     set_source_digest,
     start_translation,
     translations_in,
@@ -249,3 +250,16 @@ def test_start_translation_refuses_a_source_with_yaml_aliases(tree: Tree) -> Non
     with pytest.raises(WriteError, match="cannot be read: run `kb check"):
         start_translation(project, Path(EN), "ja")
     assert not (project.root / JA).exists()
+
+
+def test_new_never_writes_through_a_symlinked_product_folder(
+    tree: Tree, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    project = tree(varied({"docs/en/payouts/schedule.md": None}))
+    assert not (project.root / "docs/en/payouts").exists()
+    os.symlink(outside, project.root / "docs/en/payouts")
+    with pytest.raises(WriteError, match="inside a symlinked folder") as raised:
+        new_article(project, "payouts/instant-payouts", "Instant payouts")
+    assert raised.value.usage
+    assert list(outside.iterdir()) == []
