@@ -257,7 +257,10 @@ def read_regular_file(path: Path, limit: int) -> bytes:
             raise NotAFile(errno.EINVAL, f"{kind}, not a file", str(path))
         if info.st_size > limit:
             raise FileTooLarge(path, info.st_size, limit)
-        data = handle.read(limit + 1)
-    if len(data) > limit:  # the file grew while it was read
+        wanted = info.st_size + 1
+        data = handle.read(wanted)
+        if len(data) == wanted:  # more than the size said (a growing or /proc file): read on
+            data += handle.read(limit + 1 - len(data))
+    if len(data) > limit:
         raise FileTooLarge(path, len(data), limit)
     return data
