@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from browser.conftest import CHROMIUM_ARGS, chromium_path
+from browser.conftest import chromium_path, shared_chromium
 from kb.digest import digest_text
 
 if TYPE_CHECKING:
@@ -331,14 +331,8 @@ def hostile_browser() -> Iterator[Any]:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("CI=true but Chromium is missing: .ci/run installs Debian's chromium")
         pytest.skip("Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
-        )
+    with shared_chromium(executable) as browser:
         yield browser
-        browser.close()
 
 
 @dataclass
