@@ -28,7 +28,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 import yaml
@@ -366,7 +366,7 @@ class Crawler:
         return found
 
     def _visit(self, base: str, relative: str) -> list[Incident]:
-        url = base + relative
+        url = base + quote(relative)  # as the browser would send it: names may need encoding
         host = urlsplit(base).netloc
         found: list[Incident] = []
         context = self.browser.new_context(viewport={"width": 1280, "height": 900})
