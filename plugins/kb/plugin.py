@@ -14,7 +14,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from kb.catalog import site_strings
@@ -340,7 +340,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         if not self.config.enabled:
             return None
         autoescape_templates(env, (TEMPLATES_DIR, FIRST_TEMPLATES_DIR))
-        for file in files.documentation_pages():
+        # Drafts too: `mkdocs serve` renders them.
+        for file in files.documentation_pages(inclusion=InclusionLevel.all):
             if file.page is None:
                 continue
             if file.generated_by is None:

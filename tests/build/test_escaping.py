@@ -34,6 +34,7 @@ TERM = "G<b onmouseover=alert(5)>"
 DEFINITION = "\\<script>alert(6)</script> { .x onclick=alert(7) } ++ctrl++ 3 < 5 & *em*"
 SUBTITLE = "S<img src=x onerror=alert(8)>"
 REVISION = "R<img src=x onerror=alert(9)>"
+H1_TITLE = "Fees & charges: 3 < 5"
 UNSAFE_FILE = 'docs/en/payments/q"><img src=x onerror=alert(10)>.md'
 UNSAFE_URL = "payments/q%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert%2810%29%3E/"
 
@@ -85,6 +86,8 @@ FILES: dict[str, str] = {
         "# Contact\n\nWrite to us.\n"
     ),
     "docs/en/glossary.md": "---\ntitle: Glossary\nkind: page\nglossary: true\n---\n\n# Glossary\n",
+    # No title in front matter: MkDocs takes it from the h1, as HTML text ("3 &lt; 5").
+    "docs/en/fees.md": "---\nkind: page\n---\n\n# Fees & charges: 3 < 5\n\nText.\n",
 }
 EXPECTED_FINDINGS = {
     ("docs/en/payments/hostile.md", 2, "KB310"),
@@ -208,6 +211,10 @@ SINKS = {
     "glossary definition": Sink("glossary/index.html", ".kb-glossary dd", DEFINITION),
     "navigation subtitle (front matter)": Sink("index.html", ".md-nav--primary small", SUBTITLE),
     "revision date (front matter)": Sink("contact/index.html", ".md-source-file__fact", REVISION),
+    "navigation entry titled by its h1 (no double escaping)": Sink(
+        "index.html", '.md-nav--primary a.md-nav__link[href$="fees/"] .md-ellipsis', H1_TITLE
+    ),
+    "<title> taken from the h1": Sink("fees/index.html", "title", f"{H1_TITLE} - Fixture Help"),
     "related link to a badly named file": Sink(
         SIBLING_PAGE, '.kb-related a[href*="q%22"]', f"../{UNSAFE_URL.split('/', 1)[1]}", "href"
     ),
@@ -286,3 +293,26 @@ def test_striptags_escapes_what_it_unescaped(value: Any, shown: str) -> None:
     result = striptags(value)
     assert isinstance(result, Markup)
     assert str(result) == shown
+
+
+def test_kb_templates_autoescape_and_the_theme_keeps_its_rules(tmp_path: Path) -> None:
+    from jinja2 import Environment, FileSystemLoader
+
+    from kb.escaping import autoescape_templates
+
+    kb_dir, theme_dir = tmp_path / "kb", tmp_path / "theme"
+    for directory in (kb_dir, theme_dir):
+        directory.mkdir()
+        (directory / "shared.html").write_text("{{ value }}|{{ value | striptags }}")
+    (theme_dir / "theme.html").write_text("{{ value }}|{{ value | striptags }}")
+    env = Environment(loader=FileSystemLoader([str(kb_dir), str(theme_dir)]))
+    autoescape_templates(env, [str(kb_dir)])
+    value = Markup("&lt;/title&gt;") + "<b>"
+    # kb's copy wins the lookup, so it is kb's rules that apply: escaped.
+    assert env.get_template("shared.html").render(value=value) == (
+        "&lt;/title&gt;&lt;b&gt;|&lt;/title&gt;&lt;b&gt;"
+    )
+    # The theme's template prints values raw, as MkDocs' Jinja does; striptags stays escaped.
+    assert env.get_template("theme.html").render(value="<i>x</i> &lt;y&gt;") == (
+        "<i>x</i> &lt;y&gt;|x &lt;y&gt;"
+    )
