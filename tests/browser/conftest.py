@@ -87,19 +87,11 @@ def server(demo_site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser(request: pytest.FixtureRequest) -> Any:
     """Headless Debian Chromium driven by Playwright (never `playwright install`)."""
-    executable = chromium_path()
-    if executable is None:
+    if chromium_path() is None:
         pytest.fail("CI=true but Chromium is missing: .ci/run installs Debian's chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+    return request.getfixturevalue("chromium")
 
 
 @dataclass

@@ -33,11 +33,11 @@ from urllib.parse import quote, urlsplit
 import pytest
 import yaml
 
-from browser.conftest import CHROMIUM_ARGS, chromium_path
+from browser.conftest import chromium_path
 from kb.digest import digest_text
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping
+    from collections.abc import Callable, Mapping
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -314,21 +314,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def hostile_browser() -> Iterator[Any]:
+def hostile_browser(request: pytest.FixtureRequest) -> Any:
     """Headless Debian Chromium for hostile pages (skipped without it, required in CI)."""
-    executable = chromium_path()
-    if executable is None:
+    if chromium_path() is None:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("CI=true but Chromium is missing: .ci/run installs Debian's chromium")
         pytest.skip("Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+    return request.getfixturevalue("chromium")
 
 
 @dataclass
