@@ -30,9 +30,9 @@ def check_article(article: Article, context: RuleContext) -> list[Finding]:
     Returns:
         Findings naming `article`.
     """
-    findings: list[Finding] = []
     if article.front_matter_error:
         return []
+    findings: list[Finding] = []
     matter = article.front_matter
     if context.wants(Rule.MARKUP_IN_METADATA):
         for key in _TEXT_KEYS:
