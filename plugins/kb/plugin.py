@@ -353,7 +353,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         """Leave out front matter that would steer the theme somewhere unsafe, so a build that
         is not strict renders the page inert (`kb check` reports both as invalid-front-matter).
         """
-        if page.meta.get("template", "main.html") not in PAGE_TEMPLATES:
+        template = page.meta.get("template", "main.html")
+        if not (isinstance(template, str) and template in PAGE_TEMPLATES):
             del page.meta["template"]  # e.g. Material's redirect.html, which scripts `location`
         icon = page.meta.get("icon")
         if icon is None:

@@ -383,10 +383,15 @@ CASES = [
                 )
                 + EN_BODY,
                 JA: ja_text(front=JA_FRONT.replace("---\n", "---\nicon: ../../main\n", 1)),
+                "docs/en/payouts/other.md": "---\ntemplate: [a, b]\ntitle: X\n---\n# X\n",
             }
         ),
         "KB301",
-        [("invalid-front-matter", EN, 2), ("invalid-front-matter", JA, 2)],
+        [
+            ("invalid-front-matter", EN, 2),
+            ("invalid-front-matter", "docs/en/payouts/other.md", 2),
+            ("invalid-front-matter", JA, 2),
+        ],
     ),
     case(
         "invalid-front-matter passes: the home template and an icon id",

@@ -59,7 +59,9 @@ def check_article(article: Article, context: RuleContext) -> list[Finding]:
 def _theme_keys(article: Article) -> list[Finding]:
     findings = []
     template = article.front_matter.get("template")
-    if "template" in article.front_matter and template not in PAGE_TEMPLATES:
+    if "template" in article.front_matter and not (
+        isinstance(template, str) and template in PAGE_TEMPLATES
+    ):
         findings.append(
             Finding(
                 article.path,
