@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -54,3 +54,23 @@ def tree(tmp_path: Path) -> Tree:
         )
 
     return make
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """Headless Debian Chromium driven by Playwright, one per test session.
+
+    Playwright's sync API runs one instance per thread: the browser tests and the hostile tests
+    share this one (each starting its own would fail when both run in one session). Callers
+    decide first whether a missing Chromium skips or fails.
+    """
+    from playwright.sync_api import sync_playwright
+
+    from browser.conftest import CHROMIUM_ARGS, chromium_path
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()

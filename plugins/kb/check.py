@@ -15,7 +15,7 @@ from kb.findings import Finding, Rule, Severity, sort_findings
 from kb.glossary import Glossary, load_glossary
 from kb.project import Project, ProjectError
 from kb.resolve import Resolver
-from kb.rules import RuleContext, content, parity, products, style, terminology
+from kb.rules import RuleContext, content, metadata, parity, products, style, terminology
 from kb.selection import select_rules
 from kb.taxonomy import Taxonomy, load_taxonomy
 
@@ -166,12 +166,15 @@ def run_check(
         )
         if Rule.INVALID_GLOSSARY in enabled:
             findings.extend(glossary_findings)
+    whole = not (changed or changed_ref is not None or paths)
     if changed or changed_ref is not None:
         scope = _changed_scope(project, corpus, changed_ref or None)
     elif paths:
         scope = _path_scope(project, index, paths)
     else:
         scope = set(index.articles)
+    named = _named_files(index, scope, whole=whole) if Rule.UNSAFE_FILE_NAME in enabled else {}
+    findings.extend(metadata.check_files(index, named))
     context = RuleContext(
         project,
         corpus,
@@ -193,6 +196,7 @@ def run_check(
         if article is None:
             continue
         findings.extend(content.check_article(article, context))
+        findings.extend(metadata.check_article(article, context))
         if context.taxonomy is not None:
             findings.extend(products.check_article(article, context))
         if language != project.source_language:
@@ -211,6 +215,7 @@ def run_check(
             pair_count += 1
     reported = {index.display_path(index.articles[key]) for key in scope}
     reported.update(finding.path for finding in refused)  # whatever the scope: see `refused`
+    reported.update(index.display_path(docs_path) for docs_path in named)
     for path in (project.taxonomy_path, project.glossary_path):
         if path is not None:
             reported.add(project.display_path(path))
@@ -232,6 +237,16 @@ def run_check(
 
 
 _PRODUCT_ARTICLE_RULES = frozenset({Rule.MISSING_PRODUCTS, Rule.UNKNOWN_PRODUCT})
+
+
+def _named_files(index: FileIndex, scope: set[tuple[str, str]], *, whole: bool) -> dict[str, str]:
+    """Files whose names `unsafe-file-name` checks, with their language: the articles in scope,
+    and in a check of the whole tree every other file too (they are published as well)."""
+    named = {index.articles[key]: key[0] for key in scope}
+    if whole:
+        for docs_path in index.files:
+            named.setdefault(docs_path, "")
+    return named
 
 
 def _status(

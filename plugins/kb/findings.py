@@ -65,6 +65,8 @@ class Rule(enum.Enum):
     CROSS_LANGUAGE_LINK = "cross-language-link"
     MISSING_ASSET = "missing-asset"
     EXTERNAL_LINK = "external-link"
+    MARKUP_IN_METADATA = "markup-in-metadata"
+    UNSAFE_FILE_NAME = "unsafe-file-name"
     UNSAFE_SYMLINK = "unsafe-symlink"
     GLOSSARY_TERM = "glossary-term"
     MIXED_POLITENESS = "mixed-politeness"
@@ -127,6 +129,12 @@ RULES: dict[Rule, RuleInfo] = {
     ),
     Rule.MISSING_ASSET: RuleInfo("KB308", "content", _E, "image or file that does not exist"),
     Rule.EXTERNAL_LINK: RuleInfo("KB309", "content", _W, "external link failed (--external)"),
+    Rule.MARKUP_IN_METADATA: RuleInfo(
+        "KB310", "content", _E, "HTML tag or character reference in a title or description"
+    ),
+    Rule.UNSAFE_FILE_NAME: RuleInfo(
+        "KB311", "content", _E, "file name with characters unsafe in a URL or in HTML"
+    ),
     Rule.UNSAFE_SYMLINK: RuleInfo(
         "KB312", "content", _E, "symlink that leaves the repository, loops or names a folder"
     ),

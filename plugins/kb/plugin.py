@@ -9,21 +9,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
 from babel.dates import format_date
+from jinja2 import TemplateNotFound
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File
+from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.utils import get_relative_url
 
 from kb.articles import read_page_source
 from kb.catalog import site_strings
 from kb.check import CheckResult, TranslationStatus, run_check
 from kb.cjk import NO_SPACE_LANGUAGES, join_cjk_line_breaks
-from kb.findings import Finding, Severity
+from kb.escaping import autoescape_templates, escape_page, text
+from kb.findings import Finding, Rule, Severity
 from kb.glossary import Glossary, load_glossary
-from kb.glossary_page import glossary_markdown
+from kb.glossary_page import glossary_html
 from kb.i18n_adapter import I18nView, file_language, i18n_view, language_relative_path
 from kb.project import (
     DEFAULT_MAX_SENTENCE_LENGTH,
@@ -33,6 +35,8 @@ from kb.project import (
     project_from_options,
     rule_from_key,
 )
+from kb.rules.metadata import PAGE_TEMPLATES
+from kb.safe_text import ICON_ID
 from kb.search_box import search_box_settings
 from kb.search_index import BUNDLE_DIR, SearchIndexError, build_search_index
 from kb.site_model import ArticleEntry, SiteModel
@@ -44,6 +48,7 @@ from kb.urls import absolute_url, alternates, page_path
 from kb.yamlio import YamlError
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Navigation
@@ -164,8 +169,6 @@ class KbPlugin(BasePlugin[KbConfig]):
                 (i for i, d in enumerate(dirs) if Path(d).parent.name == "material"), len(dirs) - 1
             )
             dirs.insert(theme_dir, TEMPLATES_DIR)
-        if "def_list" not in config.markdown_extensions:
-            config.markdown_extensions.append("def_list")  # the generated glossary page uses it
         # static-i18n inserts its sitemap template first on every language build: stay ahead.
         if FIRST_TEMPLATES_DIR in dirs:
             dirs.remove(FIRST_TEMPLATES_DIR)
@@ -354,9 +357,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         if rel == "index.md":
             page.meta.setdefault("template", "kb-home.html")
         if page.meta.get("glossary") is True and self.glossary is not None:
-            markdown += glossary_markdown(
-                self.glossary, view.current_language, view.default_language
-            )
+            markdown += glossary_html(self.glossary, view.current_language, view.default_language)
         if source_lang != view.current_language:
             page.meta.setdefault("search", {})["exclude"] = True
             return None
@@ -369,6 +370,66 @@ class KbPlugin(BasePlugin[KbConfig]):
         if article is None or english is None:
             return markdown
         return with_heading_ids(markdown, heading_ids(article, english))
+
+    def on_env(
+        self, env: Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> Environment | None:
+        """Escape by default (`kb/escaping.py`): kb's templates autoescape, and every page's
+        title and front matter reach the theme escaped; every page is rendered by now."""
+        if not self.config.enabled:
+            return None
+        autoescape_templates(env, (TEMPLATES_DIR, FIRST_TEMPLATES_DIR))
+        # Drafts too: `mkdocs serve` renders them.
+        for file in files.documentation_pages(inclusion=InclusionLevel.all):
+            if file.page is None:
+                continue
+            if file.generated_by is None:
+                self._drop_theme_keys(file.page, env, config)
+            escape_page(file.page)
+        return env
+
+    def _drop_theme_keys(self, page: Page, env: Environment, config: MkDocsConfig) -> None:
+        """Leave out front matter that would steer the theme somewhere unsafe, so a build that
+        is not strict renders the page inert (`kb check` reports both as invalid-front-matter).
+        """
+        template = page.meta.get("template", "main.html")
+        if not (isinstance(template, str) and template in PAGE_TEMPLATES):
+            del page.meta["template"]  # e.g. Material's redirect.html, which scripts `location`
+        icon = page.meta.get("icon")
+        if icon is None:
+            return
+        if isinstance(icon, str) and ICON_ID.match(icon):
+            try:
+                env.get_template(f".icons/{icon}.svg")
+                return
+            except TemplateNotFound:
+                self._report_missing_icon(page, icon, config)
+        del page.meta["icon"]  # Material includes it as a template: a missing one aborts
+
+    def _report_missing_icon(self, page: Page, icon: str, config: MkDocsConfig) -> None:
+        """A well-formed icon id the theme does not have (`kb check` cannot know the theme)."""
+        located = self._page_languages(page, config)
+        if located is None or self.result is None:
+            return
+        view, rel, source_lang = located
+        if source_lang != view.current_language:
+            return  # a fallback copy: reported in its own language's build
+        article = self.result.article(source_lang, rel)
+        severity = self.result.project.severity(Rule.INVALID_FRONT_MATTER)
+        if article is None or severity is Severity.IGNORE:
+            return
+        self._log(
+            Finding(
+                article.path,
+                article.line_of("icon"),
+                Rule.INVALID_FRONT_MATTER,
+                f"icon '{icon}' is not an icon of the theme: the page is shown without it",
+                "use an icon the theme has (Material: material/..., fontawesome/..., "
+                "octicons/..., simple/...), or remove the key",
+                source_lang,
+                severity,
+            )
+        )
 
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -503,16 +564,17 @@ class KbPlugin(BasePlugin[KbConfig]):
         if not isinstance(alternate, list):
             return
         unavailable = site_strings(view.current_language)["switcher_unavailable"]
+        # Material prints `name` raw (partials/alternate.html): hand it escaped text.
         for entry in alternate:
             language = entry.get("lang") if isinstance(entry, dict) else None
             if language not in view.names:
                 continue
             name = view.names[language]
             if language in have:
-                entry["name"] = name
+                entry["name"] = text(name)
                 entry["link"] = page_path(rel, language, view.default_language) or "./"
             else:
-                entry["name"] = unavailable.format(name=name)
+                entry["name"] = text(unavailable.format(name=name))
                 entry["link"] = page_path("index.md", language, view.default_language) or "./"
 
     def on_template_context(

@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from kb.docs_tree import MAX_DATA_BYTES, read_regular_file
 from kb.findings import Finding, Rule
+from kb.safe_text import ICON_ID, markup_in
 from kb.yamlio import YamlDocument, YamlError, load_document
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
 
-PRODUCT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PRODUCT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 """A product id: kebab-case, lowercase ASCII (it is part of URLs)."""
 _PRODUCT_KEYS = ("id", "icon", "name", "description")
 
@@ -26,7 +27,7 @@ class Product:
     id: str
     """Stable kebab-case id, used in front matter and URLs."""
     icon: str
-    """Material icon name, e.g. `material/bank-transfer` (empty when not given)."""
+    """Theme icon id, e.g. `material/bank-transfer` (empty when not given or not a valid id)."""
     name: dict[str, str]
     """Display name per language."""
     description: dict[str, str]
@@ -157,10 +158,11 @@ def _product(
         )
         valid = False
     icon = entry.get("icon", "")
-    if not isinstance(icon, str):
+    # The icon becomes a template path (`.icons/<icon>.svg`): only a plain icon id gets there.
+    if not isinstance(icon, str) or (icon and not ICON_ID.match(icon)):
         report(
             document.line("products", index, "icon", default=line),
-            f"icon of product '{product_id}' must be an icon name",
+            f"icon of product '{product_id}' must be a theme icon id, not {str(icon)[:60]!r}",
             "e.g. 'icon: material/bank-transfer'",
         )
         icon = ""
@@ -181,6 +183,16 @@ def _product(
             for lang, text in value.items()
             if isinstance(text, str) and text.strip()
         }
+        for lang, text in texts[key].items():
+            markup = markup_in(text)
+            if markup is not None:
+                report(
+                    document.line("products", index, key, lang, default=key_line),
+                    f"{key} of product '{product_id}' in '{lang}' contains markup {markup!r}: "
+                    "the site shows it as text",
+                    "write plain text: leave out tags, and type <, > and & themselves "
+                    "(kb escapes them)",
+                )
         for language in languages:
             if language not in texts[key]:
                 report(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from posixpath import splitext
+from urllib.parse import quote
 
 
 def page_path(
@@ -19,6 +20,8 @@ def page_path(
 
     Returns:
         A path without a leading slash, e.g. `ja/payments/refunds/`; empty for the root home.
+        Percent-encoded as MkDocs encodes page URLs (`返金.md` gives `%E8%BF%94%E9%87%91/`), so
+        no character of a file name can end an HTML attribute or start a URL scheme.
     """
     stem, _ = splitext(rel)
     prefix = "" if language == default_language else f"{language}/"
@@ -28,7 +31,7 @@ def page_path(
         path = f"{stem}/"
     else:
         path = f"{stem}.html"
-    return f"{prefix}{path}"
+    return quote(f"{prefix}{path}")
 
 
 def absolute_url(site_url: str, path: str) -> str:

@@ -7,7 +7,6 @@ import http.server
 import os
 import shutil
 import threading
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -87,39 +86,12 @@ def server(demo_site: Path) -> Iterator[str]:
     httpd.server_close()
 
 
-_SHARED: dict[str, Any] = {"users": 0}
-
-
-@contextmanager
-def shared_chromium(executable: str) -> Iterator[Any]:
-    """The test process's one headless Chromium: Playwright's sync API allows one instance at a
-    time, and the browser and hostile tests both hold theirs for the whole session."""
-    if not _SHARED["users"]:
-        from playwright.sync_api import sync_playwright
-
-        playwright = sync_playwright().start()
-        _SHARED["playwright"] = playwright
-        _SHARED["browser"] = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=CHROMIUM_ARGS
-        )
-    _SHARED["users"] += 1
-    try:
-        yield _SHARED["browser"]
-    finally:
-        _SHARED["users"] -= 1
-        if not _SHARED["users"]:
-            _SHARED.pop("browser").close()
-            _SHARED.pop("playwright").stop()
-
-
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser(request: pytest.FixtureRequest) -> Any:
     """Headless Debian Chromium driven by Playwright (never `playwright install`)."""
-    executable = chromium_path()
-    if executable is None:
+    if chromium_path() is None:
         pytest.fail("CI=true but Chromium is missing: .ci/run installs Debian's chromium")
-    with shared_chromium(executable) as browser:
-        yield browser
+    return request.getfixturevalue("chromium")
 
 
 @dataclass

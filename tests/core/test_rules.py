@@ -306,6 +306,48 @@ CASES = [
         [("invalid-taxonomy", "products.yml", 6), ("invalid-taxonomy", "products.yml", 7)],
     ),
     case("invalid-taxonomy passes", center(), "KB204", []),
+    case(
+        "invalid-taxonomy fails: markup in a product name and description",
+        varied(
+            {
+                "products.yml": PRODUCTS.replace(
+                    "en: Card payments", "en: '<img src=x onerror=alert(1)>'"
+                ).replace("ja: 売上を入金します。", "ja: '&lt;b&gt;入金'")
+            }
+        ),
+        "KB204",
+        [("invalid-taxonomy", "products.yml", 4), ("invalid-taxonomy", "products.yml", 9)],
+    ),
+    case(
+        "invalid-taxonomy fails: an icon that is no plain icon id",
+        varied(
+            {
+                "products.yml": PRODUCTS.replace(
+                    "material/credit-card-outline", "../../partials/header"
+                ).replace("material/bank-transfer", "'material/x.svg\\x00'")
+            }
+        ),
+        "KB204",
+        [("invalid-taxonomy", "products.yml", 3), ("invalid-taxonomy", "products.yml", 7)],
+    ),
+    case(
+        "invalid-taxonomy fails: an id with a line break (it would be in URLs)",
+        varied({"products.yml": PRODUCTS.replace("id: payouts", 'id: "payouts\\n"')}),
+        "KB204",
+        [("invalid-taxonomy", "products.yml", 6)],
+    ),
+    case(
+        "invalid-taxonomy passes: ampersands, comparisons and three-part icon ids",
+        varied(
+            {
+                "products.yml": PRODUCTS.replace("en: Card payments", "en: Cards & wallets")
+                .replace("en: Get paid.", "en: 'Payouts < 1,000 yen wait; AT&T'")
+                .replace("material/bank-transfer", "fontawesome/brands/cc-visa")
+            }
+        ),
+        "KB204",
+        [],
+    ),
     # KB301 invalid-front-matter: YAML error lines are file lines.
     case(
         "invalid-front-matter fails: YAML",
@@ -332,6 +374,36 @@ CASES = [
         [("invalid-front-matter", EN, 1)],
     ),
     case("invalid-front-matter passes", center(), "KB301", []),
+    case(
+        "invalid-front-matter fails: a theme template or icon front matter may not choose",
+        varied(
+            {
+                EN: EN_FRONT.replace(
+                    "---\n", "---\ntemplate: redirect.html\nlocation: https://evil.example/\n", 1
+                )
+                + EN_BODY,
+                JA: ja_text(front=JA_FRONT.replace("---\n", "---\nicon: ../../main\n", 1)),
+                "docs/en/payouts/other.md": "---\ntemplate: [a, b]\ntitle: X\n---\n# X\n",
+            }
+        ),
+        "KB301",
+        [
+            ("invalid-front-matter", EN, 2),
+            ("invalid-front-matter", "docs/en/payouts/other.md", 2),
+            ("invalid-front-matter", JA, 2),
+        ],
+    ),
+    case(
+        "invalid-front-matter passes: the home template and an icon id",
+        varied(
+            {
+                EN: EN_FRONT.replace("---\n", "---\ntemplate: kb-home.html\n", 1) + EN_BODY,
+                JA: ja_text(front=JA_FRONT.replace("---\n", "---\nicon: material/cash\n", 1)),
+            }
+        ),
+        "KB301",
+        [],
+    ),
     # KB302 invalid-encoding.
     case(
         "invalid-encoding fails: Latin-1",
@@ -485,6 +557,65 @@ CASES = [
         "missing-asset passes: fallback to the English image",
         varied({"docs/ja/assets/flow.svg": None, "docs/en/assets/flow.svg": "<svg/>"}),
         "KB308",
+        [],
+    ),
+    # KB310 markup-in-metadata: on the line of the key.
+    case(
+        "markup-in-metadata fails: tags in a title, a reference in a description",
+        varied(
+            {
+                EN: EN_FRONT.replace(
+                    "title: Refund a payment", "title: '</title><script>alert(1)</script>'"
+                )
+                + EN_BODY,
+                JA: ja_text(front=JA_FRONT.replace("返金します。", "'&lt;b&gt;返金&lt;/b&gt;'")),
+            }
+        ),
+        "KB310",
+        [("markup-in-metadata", EN, 2), ("markup-in-metadata", JA, 3)],
+    ),
+    case(
+        "markup-in-metadata passes: ampersands, comparisons and template syntax are text",
+        varied(
+            {
+                EN: EN_FRONT.replace(
+                    "Refund a payment", "Fees & statements: 3 < 5, a -> b"
+                ).replace("Give money back.", "'{{ 7*7 }} {% raw %} AT&T R&D'")
+                + EN_BODY
+            }
+        ),
+        "KB310",
+        [],
+    ),
+    # KB311 unsafe-file-name: articles, images and folders; Japanese names are fine.
+    case(
+        "unsafe-file-name fails: quote, space, folder with a tag, bidi override",
+        varied(
+            {
+                'docs/en/payments/x"><img src=x onerror=alert(1)>.md': SCHEDULE_EN,
+                "docs/en/assets/flow chart.svg": "<svg/>",
+                "docs/en/<b>/a.md": SCHEDULE_EN,
+                "docs/en/assets/invoice\u202egnp.svg": "<svg/>",
+            }
+        ),
+        "KB311",
+        [
+            ("unsafe-file-name", "docs/en/<b>/a.md", 1),
+            ("unsafe-file-name", "docs/en/assets/flow chart.svg", 1),
+            ("unsafe-file-name", "docs/en/assets/invoice\u202egnp.svg", 1),
+            ("unsafe-file-name", 'docs/en/payments/x"><img src=x onerror=alert(1)>.md', 1),
+        ],
+    ),
+    case(
+        "unsafe-file-name passes: Japanese names, digits, underscores and dots",
+        varied(
+            {
+                "docs/ja/payments/返金・取消.md": JA_FRONT + JA_BODY,
+                "docs/en/assets/flow_v2.1-final.svg": "<svg/>",
+                "docs/ja/assets/がぎぐ.svg": "<svg/>",
+            }
+        ),
+        "KB311",
         [],
     ),
 ]

@@ -28,16 +28,16 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
 import yaml
 
-from browser.conftest import chromium_path, shared_chromium
+from browser.conftest import chromium_path
 from kb.digest import digest_text
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping
+    from collections.abc import Callable, Mapping
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -324,15 +324,13 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def hostile_browser() -> Iterator[Any]:
+def hostile_browser(request: pytest.FixtureRequest) -> Any:
     """Headless Debian Chromium for hostile pages (skipped without it, required in CI)."""
-    executable = chromium_path()
-    if executable is None:
+    if chromium_path() is None:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("CI=true but Chromium is missing: .ci/run installs Debian's chromium")
         pytest.skip("Chromium is not installed (apt-get install chromium)")
-    with shared_chromium(executable) as browser:
-        yield browser
+    return request.getfixturevalue("chromium")
 
 
 @dataclass
@@ -370,7 +368,7 @@ class Crawler:
         return found
 
     def _visit(self, base: str, relative: str) -> list[Incident]:
-        url = base + relative
+        url = base + quote(relative)  # as the browser would send it: names may need encoding
         host = urlsplit(base).netloc
         found: list[Incident] = []
         context = self.browser.new_context(viewport={"width": 1280, "height": 900})
