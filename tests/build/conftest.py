@@ -121,6 +121,7 @@ def build_site(
         *,
         strict: bool = False,
         products: str | None = PRODUCTS_YML,
+        serve_url: str | None = None,
         **config: Any,
     ) -> BuiltSite:
         root = tmp_path / f"site{len(built)}"
@@ -141,7 +142,8 @@ def build_site(
         monkeypatch.chdir(root)
         start = len(recorder.records)
         try:
-            build(load_config(str(root / "mkdocs.yml"), strict=strict))
+            # `serve_url` builds as `mkdocs serve` does (drafts included), without a server.
+            build(load_config(str(root / "mkdocs.yml"), strict=strict), serve_url=serve_url)
         finally:
             result.records = recorder.records[start:]
         return result
