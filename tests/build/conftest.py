@@ -142,8 +142,11 @@ def build_site(
         monkeypatch.chdir(root)
         start = len(recorder.records)
         try:
-            # `serve_url` builds as `mkdocs serve` does (drafts included), without a server.
-            build(load_config(str(root / "mkdocs.yml"), strict=strict), serve_url=serve_url)
+            loaded = load_config(str(root / "mkdocs.yml"), strict=strict)
+            if serve_url is not None:
+                # Build as `mkdocs serve` does (drafts included), without a server.
+                loaded.plugins.on_startup(command="serve", dirty=False)
+            build(loaded, serve_url=serve_url)
         finally:
             result.records = recorder.records[start:]
         return result

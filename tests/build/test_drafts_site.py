@@ -155,6 +155,13 @@ def test_mkdocs_serve_previews_an_english_draft_with_a_banner(
     assert "Secret launch" not in titles(
         site, "products/payouts/index.html", ".kb-article-list__item > a"
     )
+    # The translator previews the Japanese draft, under the banner in Japanese.
+    ja = site.html("ja/payouts/instant/index.html")
+    assert (
+        ja.css_first(".kb-notice--draft .admonition-title").text() == "下書き（公開されていません）"
+    )
+    assert ja.css_first(".kb-notice--untranslated") is None
+    assert "TODO(ja)" in ja.css_first("article h1").text()
 
 
 def test_an_english_article_with_placeholders_fails_the_strict_build(
