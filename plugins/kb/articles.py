@@ -80,6 +80,12 @@ class Article:
         return str(value).strip()
 
     @property
+    def draft(self) -> bool:
+        """True for `draft: true`: a draft is never published (a translation's language serves
+        the source article in its place) and is no translation yet."""
+        return self.front_matter.get("draft") is True
+
+    @property
     def products(self) -> list[str] | None:
         """Product ids from front matter; None when the key is absent or not a list of ids."""
         value = self.front_matter.get("products")
@@ -438,6 +444,12 @@ def _check_types(
             "kind",
             f"kind must be 'page' or 'article', not {kind!r}",
             "use 'kind: page' for pages that are not help articles",
+        )
+    if "draft" in front_matter and not isinstance(front_matter["draft"], bool):
+        report(
+            "draft",
+            f"draft must be true or false, not {front_matter['draft']!r}"[:120],
+            "write 'draft: true', or remove the line to publish the article",
         )
     digest = front_matter.get("source_digest")
     if "source_digest" in front_matter and (

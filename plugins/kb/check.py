@@ -15,7 +15,16 @@ from kb.findings import Finding, Rule, Severity, sort_findings
 from kb.glossary import Glossary, load_glossary
 from kb.project import Project, ProjectError
 from kb.resolve import Resolver
-from kb.rules import RuleContext, content, metadata, parity, products, style, terminology
+from kb.rules import (
+    RuleContext,
+    content,
+    metadata,
+    parity,
+    placeholder,
+    products,
+    style,
+    terminology,
+)
 from kb.selection import select_rules
 from kb.taxonomy import Taxonomy, load_taxonomy
 
@@ -34,6 +43,8 @@ class TranslationStatus(enum.Enum):
     """It records no `source_digest`."""
     MISSING = "missing"
     """The source article has no translation in that language (served by fallback)."""
+    DRAFT = "draft"
+    """A translation that says `draft: true`: not translated yet, served by fallback."""
     ORPHAN = "orphan"
     """A translation whose source article does not exist."""
 
@@ -197,6 +208,7 @@ def run_check(
             continue
         findings.extend(content.check_article(article, context))
         findings.extend(metadata.check_article(article, context))
+        findings.extend(placeholder.check_article(article, context))
         if context.taxonomy is not None:
             findings.extend(products.check_article(article, context))
         if language != project.source_language:
@@ -256,6 +268,8 @@ def _status(
         return TranslationStatus.MISSING
     if source is None:
         return TranslationStatus.ORPHAN
+    if translation.draft:
+        return TranslationStatus.DRAFT
     recorded = translation.source_digest
     if recorded is None:
         return TranslationStatus.UNTRACKED

@@ -173,7 +173,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=raw,
         help="record that translations match their source articles",
         description="Set source_digest in each translation to the current digest of its "
-        "source article; nothing else in the file changes.",
+        "source article and remove its 'draft: true'; nothing else in the file changes. A "
+        "translation that still holds a TODO is refused (exit status 1).",
         epilog="examples:\n  kb mark-translated docs/ja/payments/refund-a-payment.md\n"
         "  kb mark-translated docs/ja/payouts/\n",
     )
@@ -191,8 +192,9 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
         formatter_class=raw,
         help="create the draft of a translation",
-        description="Create a translation draft with the source article's structure and TODO "
-        "markers for the prose; an existing file is never overwritten.",
+        description="Create a translation draft (draft: true, no source_digest: the site "
+        "serves the source article until kb mark-translated) with the source article's "
+        "structure and TODO markers for the prose; an existing file is never overwritten.",
         epilog="example:\n  kb start-translation docs/en/payouts/payout-schedule.md "
         "--language ja\n",
     )
@@ -230,7 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=raw,
         help="show translation coverage, stale translations and overdue reviews",
         description="Translation coverage per product and language (articles, translated, "
-        "stale, untracked, missing, coverage), the stale translations ordered by how long "
+        "stale, untracked, missing, draft, coverage), the stale translations ordered by how long "
         "they have been stale (dated from git history when available), and the articles whose "
         "last_reviewed is older than the review age.",
         epilog="examples:\n  kb status\n  kb status --format markdown >> "

@@ -68,6 +68,7 @@ class Rule(enum.Enum):
     MARKUP_IN_METADATA = "markup-in-metadata"
     UNSAFE_FILE_NAME = "unsafe-file-name"
     UNSAFE_SYMLINK = "unsafe-symlink"
+    PLACEHOLDER = "placeholder"
     GLOSSARY_TERM = "glossary-term"
     MIXED_POLITENESS = "mixed-politeness"
     HALFWIDTH_KATAKANA = "halfwidth-katakana"
@@ -137,6 +138,9 @@ RULES: dict[Rule, RuleInfo] = {
     ),
     Rule.UNSAFE_SYMLINK: RuleInfo(
         "KB312", "content", _E, "symlink that leaves the repository, loops or names a folder"
+    ),
+    Rule.PLACEHOLDER: RuleInfo(
+        "KB314", "content", _E, "TODO marker or template text left from kb new or start-translation"
     ),
     Rule.GLOSSARY_TERM: RuleInfo(
         "KB501", "style", _W, "translation uses a forbidden variant or misses the glossary term"

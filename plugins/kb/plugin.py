@@ -14,7 +14,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.utils import get_relative_url
 
@@ -153,6 +153,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.glossary: Glossary | None = None
         self.status: StatusReport | None = None
         self._english_404: str | None = None
+        self._drafts: set[tuple[str, str]] = set()
+        self._unpublished: set[str] = set()
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Remember whether this is a live preview, where rebuilds must stay fast."""
@@ -213,15 +215,44 @@ class KbPlugin(BasePlugin[KbConfig]):
             # Problems in the file were reported by the check as invalid-glossary findings.
             self.glossary, _ = load_glossary(project.glossary_path, project.languages)
         taxonomy = self.result.taxonomy
+        self._drafts = {(a.language, a.rel) for a in self.result.articles if a.draft}
+        self._unpublished = {
+            rel for language, rel in self._drafts if language == project.source_language
+        }
         self.site = SiteModel(
-            self.result.articles,
+            [a for a in self.result.articles if self._published(a.language, a.rel)],
             taxonomy.products if taxonomy is not None else [],
             view.languages if view else (project.source_language,),
             project.source_language,
         )
 
+    def _published(self, language: str, rel: str) -> bool:
+        """True when the site shows article `rel` of `language`: it exists, is no draft, and
+        its source article is no draft."""
+        if self.result is None or self.result.article(language, rel) is None:
+            return False
+        return (language, rel) not in self._drafts and rel not in self._unpublished
+
+    @event_priority(-90)
+    def _hold_back_drafts(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+        """Drafts never reach the built site; before i18n (-100) picks each language's files,
+        so that a translation draft leaves the English fallback in its place."""
+        view = self._view(config)
+        if not self.config.enabled or view is None or not (self._drafts or self._unpublished):
+            return None
+        for file in list(files):
+            if not file.is_documentation_page():
+                continue
+            language, rel = language_relative_path(file.src_uri, view)
+            if rel in self._unpublished:
+                # MkDocs' own draft level: left out of `mkdocs build`, shown by `mkdocs serve`.
+                file.inclusion = InclusionLevel.DRAFT
+            elif (language, rel) in self._drafts and not self._serving:
+                files.remove(file)
+        return files
+
     @event_priority(-110)
-    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
+    def _add_generated_pages(self, files: Files, /, *, config: MkDocsConfig) -> Files | None:
         """Leave out the docs files kb did not vet, and add a page per product in the language
         being built; after i18n (-100) sorts files."""
         if not self.config.enabled or self.result is None:
@@ -251,6 +282,8 @@ class KbPlugin(BasePlugin[KbConfig]):
                 )
             )
         return files
+
+    on_files = CombinedEvent(_hold_back_drafts, _add_generated_pages)
 
     def _drop_unvetted(self, files: Files, config: MkDocsConfig) -> None:
         """Remove docs files kb's walk did not find readable (a second line behind
@@ -443,7 +476,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         view, rel, source_lang = located
         lang = view.current_language
         generated = isinstance(page.meta.get("kb_product"), str) or bool(page.meta.get("kb_status"))
-        have = [other for other in view.languages if generated or self.result.article(other, rel)]
+        have = [other for other in view.languages if generated or self._published(other, rel)]
         fallback = source_lang != lang
         status = self.result.status(lang, rel)
         english_path = page_path(
@@ -478,13 +511,16 @@ class KbPlugin(BasePlugin[KbConfig]):
             kb_page["notice"] = "stale"
         if not self.config.notices and kb_page["notice"] == "untranslated":
             kb_page["notice"] = None
+        if (source_lang, rel) in self._drafts or rel in self._unpublished:
+            kb_page.update(notice="draft", noindex=True)  # only `mkdocs serve` renders a draft
         kb_page.update(self._site_context(page, rel, view))
         if page.meta.get("kb_status") and self.status is not None:
             kb_page["status"] = status_context(self.status, lang, site_strings(lang))
             kb_page["noindex"] = True
         search_meta = page.meta.get("search")
         excluded = isinstance(search_meta, dict) and bool(search_meta.get("exclude"))
-        kb_page["searchable"] = not (fallback or generated or rel == "index.md" or excluded)
+        hidden = fallback or generated or kb_page["notice"] == "draft"
+        kb_page["searchable"] = not (hidden or rel == "index.md" or excluded)
         _extend(context, kb_page=kb_page, kb_strings=site_strings(lang))
         _extend(context, kb_search=self._search_box(lang))
         self._set_switcher(config, rel, have, view)
@@ -601,7 +637,8 @@ class KbPlugin(BasePlugin[KbConfig]):
             return []
         languages_of: dict[str, list[str]] = {}
         for article in self.result.articles:
-            languages_of.setdefault(article.rel, []).append(article.language)
+            if self._published(article.language, article.rel):
+                languages_of.setdefault(article.rel, []).append(article.language)
         entries = []
         for rel in sorted(languages_of):
             have = [lang for lang in view.languages if lang in languages_of[rel]]

@@ -42,6 +42,8 @@ class Coverage:
     """Translations that record no `source_digest`."""
     missing: int
     """Source articles without a translation."""
+    draft: int = 0
+    """Translations still in draft (`draft: true`): the site serves the source article."""
 
     @property
     def percent(self) -> float:
@@ -58,6 +60,7 @@ class Coverage:
             "stale": self.stale,
             "untracked": self.untracked,
             "missing": self.missing,
+            "draft": self.draft,
             "coverage": round(self.percent, 1),
         }
 
@@ -200,8 +203,8 @@ def translation_status(
     orphans: list[str] = []
     for rel in corpus.index.rels(source):
         article = corpus.article(source, rel)
-        if article is None:
-            continue
+        if article is None or article.draft:
+            continue  # a source draft is not published: nothing to translate yet
         products = tuple(article.products or ()) or (NO_PRODUCT,)
         for language in project.translation_languages:
             status = result.status(language, rel)
@@ -260,14 +263,16 @@ def _coverage(product: str, language: str, counts: dict[TranslationStatus, int])
     stale = counts.get(TranslationStatus.STALE, 0)
     untracked = counts.get(TranslationStatus.UNTRACKED, 0)
     missing = counts.get(TranslationStatus.MISSING, 0)
+    draft = counts.get(TranslationStatus.DRAFT, 0)
     return Coverage(
         product,
         language,
-        current + stale + untracked + missing,
+        current + stale + untracked + missing + draft,
         current,
         stale,
         untracked,
         missing,
+        draft,
     )
 
 

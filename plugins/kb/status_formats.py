@@ -12,7 +12,16 @@ if TYPE_CHECKING:
 
 STATUS_FORMATS = ("text", "json", "markdown")
 """Names accepted by `kb status --format`."""
-_COLUMNS = ("product", "language", "articles", "translated", "stale", "untracked", "missing")
+_COLUMNS = (
+    "product",
+    "language",
+    "articles",
+    "translated",
+    "stale",
+    "untracked",
+    "missing",
+    "draft",
+)
 _BASIS = {
     "git": "commit {commit}",
     "working-tree": "not committed yet",
@@ -52,6 +61,7 @@ def _counts(row: Coverage) -> list[str]:
         str(row.stale),
         str(row.untracked),
         str(row.missing),
+        str(row.draft),
         f"{row.percent:.0f}%",
     ]
 
@@ -135,10 +145,10 @@ def render_status_markdown(report: StatusReport) -> str:
         "### Translation status",
         "",
         f"On {report.today.isoformat()}. Translated means up to date with the "
-        f"`{report.source_language}` article.",
+        f"`{report.source_language}` article; a draft is not translated yet.",
         "",
         "| " + " | ".join((*_COLUMNS, "coverage")) + " |",
-        "|---|---|" + "---:|" * 6,
+        "|---|---|" + "---:|" * 7,
     ]
     for row in report.coverage:
         cells = [_cell(_product(report, row)), row.language, *_counts(row)]

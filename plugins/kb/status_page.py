@@ -72,6 +72,7 @@ def status_context(report: StatusReport, language: str, strings: dict[str, str])
                 "stale": row.stale,
                 "missing": row.missing,
                 "untracked": row.untracked,
+                "draft": row.draft,
                 "percent": f"{row.percent:.0f}%",
             }
             for row in coverage_rows(report)

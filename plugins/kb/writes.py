@@ -18,6 +18,7 @@ from kb.articles import Article, Corpus
 from kb.digest import source_digest
 from kb.docs_tree import MAX_ARTICLE_BYTES, read_regular_file, symlink_problem
 from kb.markdown_scan import scan
+from kb.placeholders import ARTICLE_TEMPLATE, DESCRIPTION_TEMPLATE, find_placeholders
 from kb.slugs import heading_ids, slugify
 from kb.taxonomy import PRODUCT_ID, load_taxonomy
 from kb.yamlio import YamlError, load_document, load_simple
@@ -37,6 +38,9 @@ _DIGEST_LINE = re.compile(
     r"(?P<rest>[ \t]+#[^\r\n]*)?[ \t]*$"
 )
 _TOP_LEVEL_KEY = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:")
+_DRAFT_LINE = re.compile(r"draft[ \t]*:(?:[ \t]+[^#\s][^#]*?)?(?:[ \t]+#.*)?[ \t]*$")
+DRAFT_KEY = "draft"
+"""The front matter key of a draft (`draft: true`): the site does not publish it."""
 _LIST_ITEM = re.compile(r"^([ \t]*(?:>[ \t]?)*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
 _QUOTE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*")
 
@@ -60,11 +64,13 @@ class MarkResult:
     """The `source_digest` it now records."""
     previous: str | None
     """The value it recorded before (None when it had none)."""
+    was_draft: bool = False
+    """It said `draft: true` (the line is removed)."""
 
     @property
     def changed(self) -> bool:
         """True when the file was rewritten."""
-        return self.previous != self.digest
+        return self.previous != self.digest or self.was_draft
 
 
 def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
@@ -177,6 +183,38 @@ def set_source_digest(data: bytes, digest: str) -> bytes:
     eol = lines[close - 1][len(lines[close - 1].rstrip("\r\n")) :] if close > 1 else newline
     lines.insert(close, f"source_digest: {_digest_value(digest, '')}{eol or newline}")
     return bom + "".join(lines).encode("utf-8")
+
+
+def clear_draft(data: bytes) -> bytes:
+    """Return the file's bytes without the `draft:` line of its front matter.
+
+    Everything else stays byte for byte; a file without the key is returned as it is.
+
+    Args:
+        data: The article's bytes (UTF-8; `set_source_digest` has vetted the front matter).
+
+    Returns:
+        The new bytes.
+
+    Raises:
+        WriteError: `draft` has a value kb cannot safely remove (a block or a nested value).
+    """
+    bom = _BOM if data.startswith(_BOM) else b""
+    text = data[len(bom) :].decode("utf-8")
+    lines = _split_lines(text)
+    if not lines or not _OPEN.match(lines[0].rstrip("\r\n")):
+        return data
+    close = next((i for i in range(1, len(lines)) if _CLOSE.match(lines[i].rstrip("\r\n"))), None)
+    if close is None:
+        return data
+    removed = {i for i in range(1, close) if _DRAFT_LINE.match(lines[i].rstrip("\r\n"))}
+    if not removed:
+        return data
+    for index in removed:
+        following = lines[index + 1] if index + 1 < close else ""
+        if following[:1] in (" ", "\t", "-") and following.strip():
+            raise WriteError(f"draft on line {index + 1} is not a plain value: remove it by hand")
+    return bom + "".join(line for index, line in enumerate(lines) if index not in removed).encode()
 
 
 def _split_lines(text: str) -> list[str]:
@@ -329,11 +367,19 @@ def mark_translated(project: Project, path: Path, *, corpus: Corpus | None = Non
     target = _write_target(project, file, new=False)
     data = read_regular_file(target, MAX_ARTICLE_BYTES)
     translation = corpus.article(language, rel)
+    left = find_placeholders(translation) if translation is not None else None
+    if left is not None:
+        several = f"{left.count} placeholders, the first" if left.count > 1 else "a placeholder"
+        raise WriteError(
+            f"line {left.line} still holds {several} ({left.text!r}): translate every "
+            "TODO, then mark it"
+        )
     previous = translation.source_digest if translation is not None else None
-    updated = set_source_digest(data, digest)
+    updated = clear_draft(set_source_digest(data, digest))
     if updated != data:
         atomic_write(target, updated)
-    return MarkResult(project.display_path(file), digest, previous)
+    was_draft = translation is not None and translation.draft
+    return MarkResult(project.display_path(file), digest, previous, was_draft)
 
 
 def start_translation(
@@ -344,7 +390,8 @@ def start_translation(
     The draft has the source's structure: headings with the source's ids written out, code
     blocks, tables, admonitions, images and links as they are, and a visible `TODO(<lang>)`
     where the prose goes; its front matter marks title and description for translation, copies
-    the other keys and records the current `source_digest`.
+    the other keys and says `draft: true`, without a `source_digest`: the site serves the source
+    article in its place until `kb mark-translated` records the digest and removes the flag.
 
     Args:
         project: The project.
@@ -402,7 +449,8 @@ def _draft_front_matter(source: Article, marker: str) -> str:
         if value is not None:
             lines.append(f"{key}: {json.dumps(f'{marker}: {value}', ensure_ascii=False)}")
     lines.extend(_copied_keys(source))
-    lines.append(f"source_digest: {_digest_value(source_digest(source), '')}")
+    # No source_digest: a draft is not a translation yet (`kb mark-translated` records it).
+    lines.append(f"{DRAFT_KEY}: true")
     lines.append("---")
     return "\n".join(lines) + "\n"
 
@@ -418,7 +466,7 @@ def _copied_keys(source: Article) -> list[str]:
             continue  # YAML comments stay with the source
         match = _TOP_LEVEL_KEY.match(line)
         if match is not None:
-            keep = match.group(1) not in ("title", "description", "source_digest")
+            keep = match.group(1) not in ("title", "description", "source_digest", DRAFT_KEY)
         elif line[:1] not in (" ", "\t", "-") and line.strip():
             keep = False  # a comment or something kb does not copy
         if keep:
@@ -485,33 +533,6 @@ SLUG = PRODUCT_ID
 MAX_SLUG_LENGTH = 100
 """Longest slug `kb new` accepts (file systems refuse names over 255 bytes)."""
 
-ARTICLE_TEMPLATE = """\
-# {title}
-
-TODO: One or two sentences: who this article is for and what they will achieve.
-
-## Before you start
-
-- TODO: What the reader needs first: a role, a setting, a document.
-
-## Steps
-
-<!-- Rename this heading to say what the steps do, e.g. "## Refund a payment in the dashboard". -->
-
-1. TODO: The first step. Name buttons and menus in bold, as the product shows them.
-2. TODO: The next step.
-3. TODO: The last step, and what the reader sees when it worked.
-
-## If something goes wrong
-
-- **TODO: A common problem.** What causes it, and what to do about it.
-
-## Related articles
-
-- TODO: Two to four links to other articles, written as `[Title](../product/slug.md)`.
-"""
-"""The body of a new article: the sections WRITING.md asks for, with TODOs to replace."""
-
 
 def new_article(project: Project, target: str, title: str, *, today: dt.date | None = None) -> Path:
     """Create a source-language article from the help-article template.
@@ -561,7 +582,7 @@ def new_article(project: Project, target: str, title: str, *, today: dt.date | N
     text = (
         "---\n"
         f"title: {_yaml_text(title)}\n"
-        'description: "TODO: One sentence for listings and search results."\n'
+        f"description: {json.dumps(DESCRIPTION_TEMPLATE)}\n"
         f"products: [{product}]\n"
         f"last_reviewed: {day}\n"
         "---\n\n" + ARTICLE_TEMPLATE.format(title=title)

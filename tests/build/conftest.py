@@ -121,6 +121,7 @@ def build_site(
         *,
         strict: bool = False,
         products: str | None = PRODUCTS_YML,
+        serve_url: str | None = None,
         **config: Any,
     ) -> BuiltSite:
         root = tmp_path / f"site{len(built)}"
@@ -141,7 +142,11 @@ def build_site(
         monkeypatch.chdir(root)
         start = len(recorder.records)
         try:
-            build(load_config(str(root / "mkdocs.yml"), strict=strict))
+            loaded = load_config(str(root / "mkdocs.yml"), strict=strict)
+            if serve_url is not None:
+                # Build as `mkdocs serve` does (drafts included), without a server.
+                loaded.plugins.on_startup(command="serve", dirty=False)
+            build(loaded, serve_url=serve_url)
         finally:
             result.records = recorder.records[start:]
         return result

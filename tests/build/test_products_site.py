@@ -176,8 +176,8 @@ def test_status_page_shows_coverage_and_stays_out_of_navigation_and_indexes(
         for row in site.html("ja/status/index.html").css("article table tbody tr")
     }
     # payments: fees (missing), refunds (translated), schedule (translated, secondary product)
-    assert rows["カード決済"] == ["3", "2", "0", "1", "0", "67%"]
-    assert rows["入金"] == ["1", "1", "0", "0", "0", "100%"]
+    assert rows["カード決済"] == ["3", "2", "0", "1", "0", "0", "67%"]
+    assert rows["入金"] == ["1", "1", "0", "0", "0", "0", "100%"]
     sitemap = (site.site / "sitemap.xml").read_text(encoding="utf-8")
     assert "/status/" not in sitemap
     for path in ("status/index.html", "ja/status/index.html"):

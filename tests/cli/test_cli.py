@@ -305,7 +305,12 @@ def test_start_translation(site: Callable[..., Path]) -> None:
     run = kb(root, "start-translation", EN)
     assert run.returncode == 0
     assert run.stdout == (f"created {JA}: translate the TODO(ja) parts, then run `kb check {JA}`\n")
-    assert kb(root, "check", "--strict").returncode == 0
+    check = kb(root, "check", "--strict", "--format", "json")
+    assert check.returncode == 1  # the draft's TODO(ja) markers are placeholders
+    assert [(f["rule"], f["path"]) for f in json.loads(check.stdout)["findings"]] == [
+        ("missing-translation", EN),
+        ("placeholder", JA),
+    ]
     again = kb(root, "start-translation", EN, "--language", "ja")
     assert again.returncode == 1
     assert "never overwrites" in again.stderr

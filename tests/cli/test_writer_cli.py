@@ -74,13 +74,16 @@ def test_new_creates_the_article_and_says_what_next(site: Callable[..., Path]) -
         "## Related articles",
     ]
     assert "1. TODO: " in body
-    # The new article passes the check (its missing translation is an info), and the printed
-    # next steps work.
+    # The new article's TODOs fail the check until they are written (its missing translation
+    # is an info), and the printed next steps work.
     check = kb(root, "check", "--strict", "--format", "json")
-    assert check.returncode == 0, check.stdout
-    assert [f["rule"] for f in json.loads(check.stdout)["findings"]] == ["missing-translation"]
+    assert check.returncode == 1, check.stdout
+    assert [f["rule"] for f in json.loads(check.stdout)["findings"]] == [
+        "missing-translation",
+        "placeholder",
+    ]
     assert kb(root, "start-translation", NEW, "--language", "ja").returncode == 0
-    assert kb(root, "check", "--strict").returncode == 0
+    assert kb(root, "check", "--strict").returncode == 1
 
 
 def test_new_never_overwrites(site: Callable[..., Path]) -> None:
@@ -190,6 +193,7 @@ def test_status_json(repo: Path) -> None:
             "stale": 1,
             "untracked": 0,
             "missing": 0,
+            "draft": 0,
             "coverage": 50.0,
         }
     ]
@@ -211,7 +215,7 @@ def test_status_markdown_and_text(repo: Path) -> None:
     markdown = kb(repo, "status", "--format", "markdown")
     assert markdown.returncode == 0
     assert markdown.stdout.startswith("### Translation status\n")
-    assert "| Card payments (payments) | ja | 1 | 0 | 1 | 0 | 0 | 0% |" in markdown.stdout
+    assert "| Card payments (payments) | ja | 1 | 0 | 1 | 0 | 0 | 0 | 0% |" in markdown.stdout
     assert "#### Stale translations (1), stale the longest first" in markdown.stdout
     assert f"| `{JA}` | `{EN}` | 2026-02-03 (" in markdown.stdout
     assert "#### Reviews overdue (1): last_reviewed more than 365 days ago" in markdown.stdout
@@ -221,7 +225,7 @@ def test_status_markdown_and_text(repo: Path) -> None:
     assert lines[0].startswith("Translation status on ")
     [payments] = [line for line in lines if "Card payments (payments)" in line]
     cells = [cell.strip() for cell in payments.split("│")[1:-1]]
-    assert cells == ["Card payments (payments)", "ja", "1", "0", "1", "0", "0", "0%"]
+    assert cells == ["Card payments (payments)", "ja", "1", "0", "1", "0", "0", "0", "0%"]
     assert any(line.startswith(f"  {JA}: {EN} changed 2026-02-03") for line in lines)
     assert f"  {EN}: last reviewed 2020-01-01" in text.stdout
     assert "\x1b[" not in text.stdout

@@ -41,3 +41,16 @@ def test_kb_check_strict_exits_0_in_the_repository() -> None:
     )
     assert run.returncode == 0, run.stdout + run.stderr
     assert run.stdout.startswith("No findings in ")
+
+
+def test_the_readme_rules_table_lists_every_rule() -> None:
+    from kb.findings import RULES
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    rows = {
+        tuple(cell.strip() for cell in line.split("|")[1:4])
+        for line in readme.splitlines()
+        if line.startswith("| KB")
+    }
+    expected = {(info.code, rule.value, info.default.value) for rule, info in RULES.items()}
+    assert expected <= rows, sorted(expected - rows)

@@ -198,6 +198,7 @@ def test_renderers(repo: Project) -> None:
             "stale": 4,
             "untracked": 0,
             "missing": 1,
+            "draft": 0,
             "coverage": 0.0,
         }
     ]
@@ -205,8 +206,8 @@ def test_renderers(repo: Project) -> None:
     assert document["stale"][1]["basis"] == "git"
     assert document["overdue"][0]["path"] == "docs/en/payouts/d.md"
     markdown = render_status_markdown(report)
-    assert "| Card payments (payments) | ja | 2 | 0 | 2 | 0 | 0 | 0% |" in markdown
-    assert "| **all articles** | ja | 5 | 0 | 4 | 0 | 1 | 0% |" in markdown
+    assert "| Card payments (payments) | ja | 2 | 0 | 2 | 0 | 0 | 0 | 0% |" in markdown
+    assert "| **all articles** | ja | 5 | 0 | 4 | 0 | 1 | 0 | 0% |" in markdown
     assert (
         "| `docs/ja/payments/b.md` | `docs/en/payments/b.md` | 2026-03-05 (88 days ago) | "
         f"commit {git(repo.root, 'rev-parse', 'HEAD~2')[:12]} |"

@@ -145,8 +145,14 @@ def test_start_translation_drafts_the_structure(tree: Tree) -> None:
     assert "TODO(ja) [payouts](../payouts/schedule.md#holidays)" in draft
     assert "refund(100)  # full amount" in draft
     assert "See " not in draft
+    assert "\ndraft: true\n" in draft
+    assert "source_digest" not in draft  # a draft is not a translation yet
     findings = run_check(project, select=["parity", "content", "products"]).findings
-    assert findings == []
+    # The structure matches; the draft is served as a missing translation, its TODOs are errors.
+    assert [(f.rule.value, f.path, f.line) for f in findings] == [
+        ("missing-translation", EN, 1),
+        ("placeholder", JA, 2),
+    ]
 
 
 def test_start_translation_refuses_to_overwrite(tree: Tree) -> None:

@@ -21,7 +21,7 @@ _STRUCTURE_RULES = (
     Rule.ADMONITION_MISMATCH,
     Rule.TABLE_MISMATCH,
 )
-_UNCOMPARED_KEYS = frozenset({"source_digest"})
+_UNCOMPARED_KEYS = frozenset({"source_digest", "draft"})
 
 
 def check_pair(pair: ArticlePair, context: RuleContext, *, compare_products: bool) -> list[Finding]:
@@ -82,6 +82,22 @@ def _finding(translation: Article, line: int, rule: Rule, message: str, hint: st
 
 
 def _digest(source: Article, translation: Article, context: RuleContext) -> list[Finding]:
+    if translation.draft:
+        # Neither translated nor untracked: the site serves the source in its place.
+        if not context.wants(Rule.MISSING_TRANSLATION):
+            return []
+        return [
+            Finding(
+                source.path,
+                1,
+                Rule.MISSING_TRANSLATION,
+                f"the '{translation.language}' translation {translation.path} is a draft: "
+                "the site serves this article in its place",
+                f"finish the translation, then `kb mark-translated {translation.path}` "
+                "(it removes `draft: true`)",
+                source.language,
+            )
+        ]
     recorded = translation.source_digest
     if recorded is None:
         if not context.wants(Rule.UNTRACKED_TRANSLATION):
