@@ -382,10 +382,28 @@ def check_page(html: str, policy: HtmlPolicy) -> CheckedHtml:
     return _check(html, policy, page=True)
 
 
+def check_parsed_page(tree: LexborHTMLParser, policy: HtmlPolicy) -> list[Violation]:
+    """Check a page already parsed (`kb links` reads each page once for every check).
+
+    Args:
+        tree: The parsed page; it is not changed.
+        policy: Embeds allowed and the inline scripts the site's policy lists.
+
+    Returns:
+        The violations, in document order.
+    """
+    return _check_tree(tree, "", policy, page=True, fix=False).violations
+
+
 def _check(html: str, policy: HtmlPolicy, *, page: bool) -> CheckedHtml:
     if not html:
         return CheckedHtml([], html)
-    tree = LexborHTMLParser(html)
+    return _check_tree(LexborHTMLParser(html), html, policy, page=page, fix=True)
+
+
+def _check_tree(  # noqa: C901 - one walk over the tree reads best in one place
+    tree: LexborHTMLParser, html: str, policy: HtmlPolicy, *, page: bool, fix: bool
+) -> CheckedHtml:
     allowed = _PAGE_ELEMENTS if page else _BODY_ELEMENTS
     violations: list[Violation] = []
     scripts: list[str] = []
@@ -419,8 +437,8 @@ def _check(html: str, policy: HtmlPolicy, *, page: bool) -> CheckedHtml:
             if problem is not None:
                 violations.append(problem)
                 strip.append((node, name))
-    if not violations:
-        return CheckedHtml([], html, scripts)
+    if not violations or not fix:
+        return CheckedHtml(violations, html, scripts)
     for node, name in strip:
         del node.attrs[name]
     for node in reversed(remove):  # inner elements first
