@@ -531,7 +531,15 @@ def _forbidden_element(tag: str, node: LexborNode, page: bool) -> Violation:
             "remove it; redirects are configured on the server",
         )
     if tag in ("animate", "set", "animatemotion", "animatetransform"):
-        target = node.attributes.get("attributename") or ""
+        # The parser keeps SVG's camel case (`attributeName`).
+        target = next(
+            (
+                value or ""
+                for key, value in node.attributes.items()
+                if key.lower() == "attributename"
+            ),
+            "",
+        )
         return Violation(
             tag,
             "attributename" if target else "",
