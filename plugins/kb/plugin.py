@@ -45,7 +45,7 @@ from kb.project import (
     project_from_options,
     rule_from_key,
 )
-from kb.rules.metadata import PAGE_TEMPLATES
+from kb.rules.metadata import HOST_CONFIGURATION_FILES, PAGE_TEMPLATES
 from kb.safe_text import ICON_ID
 from kb.search_box import search_box_settings
 from kb.search_index import BUNDLE_DIR, SearchIndexError, build_search_index
@@ -295,6 +295,9 @@ class KbPlugin(BasePlugin[KbConfig]):
                 continue
             if source[len(prefix) :].replace(os.sep, "/") not in readable:
                 log.warning("%s: left out of the site: kb did not find it readable", source)
+                files.remove(file)
+            elif os.path.basename(source).lower() in HOST_CONFIGURATION_FILES:
+                # Reported as unsafe-file-name; never published, whatever its severity.
                 files.remove(file)
 
     def on_page_read_source(self, /, *, page: Page, config: MkDocsConfig) -> str | None:

@@ -644,6 +644,20 @@ CASES = [
         ],
     ),
     case(
+        "unsafe-file-name fails: files the web host reads as its configuration",
+        varied(
+            {
+                "docs/en/_redirects": "/*  https://evil.example/ 301!\n",
+                "docs/ja/_headers": "/*\n  Content-Security-Policy: default-src *\n",
+            }
+        ),
+        "KB311",
+        [
+            ("unsafe-file-name", "docs/en/_redirects", 1),
+            ("unsafe-file-name", "docs/ja/_headers", 1),
+        ],
+    ),
+    case(
         "unsafe-file-name passes: Japanese names, digits, underscores and dots",
         varied(
             {

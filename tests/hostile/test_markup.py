@@ -74,6 +74,8 @@ class Gates:
 @pytest.fixture(scope="module")
 def gates(tmp_path_factory: pytest.TempPathFactory, hostile_browser: Any) -> Gates:
     files = {_path(name): _article(name, payload) for name, (payload, _) in PAYLOADS.items()}
+    files["docs/en/_redirects"] = "/*  https://evil.example/ 301!\n"
+    files["docs/en/_headers"] = "/*\n  Content-Security-Policy: default-src *\n"
     site = write_site(
         tmp_path_factory.mktemp("markup"), files, content={"embed_allowlist": [EMBED]}
     )
@@ -133,3 +135,12 @@ def test_the_build_reports_each_payload_once(gates: Gates) -> None:
         ]
         messages = [line.split("KB304 unsafe-html: ", 1)[1] for line in lines]
         assert len(messages) == len(set(messages)), lines
+
+
+def test_a_docs_folder_cannot_configure_the_host(gates: Gates) -> None:
+    """Netlify and Cloudflare Pages read `_redirects` and `_headers` from the published folder:
+    a writer's copy is a finding, never published; `_headers` is the build's own policy."""
+    assert gates.check.find("unsafe-file-name", "docs/en/_redirects")
+    assert gates.check.find("unsafe-file-name", "docs/en/_headers")
+    assert not (gates.built.site / "_redirects").exists()
+    assert "default-src 'self'" in (gates.built.site / "_headers").read_text(encoding="utf-8")
