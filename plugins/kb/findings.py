@@ -122,7 +122,9 @@ RULES: dict[Rule, RuleInfo] = {
     Rule.MALFORMED_HEADING: RuleInfo(
         "KB303", "content", _W, "heading without a space after '#' or with empty text"
     ),
-    Rule.UNSAFE_HTML: RuleInfo("KB304", "content", _E, "script, event handler or unsafe embed"),
+    Rule.UNSAFE_HTML: RuleInfo(
+        "KB304", "content", _E, "markup outside the output allowlist (script, handler, URL, embed)"
+    ),
     Rule.BROKEN_LINK: RuleInfo("KB305", "content", _E, "link to a page that does not exist"),
     Rule.BROKEN_ANCHOR: RuleInfo("KB306", "content", _E, "link to a heading that does not exist"),
     Rule.CROSS_LANGUAGE_LINK: RuleInfo(

@@ -17,7 +17,10 @@ from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from kb.csp import read_policy, script_hashes_of
 from kb.findings import RULES, Finding, Rule, Severity, sort_findings
+from kb.html_policy import HtmlPolicy, Violation, check_parsed_page
+from kb.output_check import nearest_line
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborNode
@@ -80,6 +83,8 @@ class LinkOptions:
     """Gather links to other hosts for `kb.external` (they are never fetched here)."""
     jobs: int = 0
     """Worker processes; 0 picks by site size and idle CPUs, 1 reads pages in this process."""
+    embed_allowlist: tuple[str, ...] = ()
+    """URL prefixes allowed in `<iframe>`, `<object>` and `<embed>` (`content.embed_allowlist`)."""
 
     @property
     def source_language(self) -> str:
@@ -158,6 +163,8 @@ class _Site:
     allowlist: tuple[str, ...]
     max_page_bytes: int
     collect_external: bool
+    html_policy: HtmlPolicy = field(default_factory=HtmlPolicy)
+    """The output allowlist; inline scripts are those the site's `_headers` policy lists."""
 
     def language_of(self, path: str) -> str:
         """Language of a site path: its first folder if that is a language, else the root's."""
@@ -262,6 +269,8 @@ class _Problem:
     text: str = ""
     html_line: int = 0
     """Line of the element in the page; 0 until someone needs it (finding it costs a search)."""
+    violation: Violation | None = None
+    """The output allowlist's violation, for `unsafe-html` (traced by what it names)."""
 
 
 @dataclass(frozen=True)
@@ -334,6 +343,7 @@ class _PageReader:
                 ids.add(name)
         self.scan.ids = frozenset(ids)
         self.scan.fallback = tree.css_first(".kb-fallback-content") is not None
+        self.unsafe(tree)
         check = self.check
         language = self.language
         # Navigation mostly climbs to the site root: look there first.
@@ -368,6 +378,29 @@ class _PageReader:
                 check(url, node, node.tag or "img")
         self.scan.links = known + self.seen - self.skipped
         return self.scan
+
+    def unsafe(self, tree: LexborHTMLParser) -> None:
+        """The last gate: the page against the build's output allowlist (`kb/html_policy.py`)."""
+        for violation in check_parsed_page(tree, self.site.html_policy):
+            key = f"{violation.element} {violation.attribute} {violation.value[:200]}"
+            if (Rule.UNSAFE_HTML, key) in self.reported:
+                continue
+            self.reported.add((Rule.UNSAFE_HTML, key))
+            value = violation.value.strip().splitlines()[0][:200] if violation.value.strip() else ""
+            self.scan.problems.append(
+                _Problem(
+                    Rule.UNSAFE_HTML,
+                    self.page,
+                    key,
+                    "",
+                    violation.message,
+                    violation.hint,
+                    html_line=_line_of(self.data, value)
+                    if value
+                    else _tag_line(self.data, violation.element),
+                    violation=violation,
+                )
+            )
 
     def check(self, url: str | None, node: LexborNode, tag: str) -> None:
         if not url:
@@ -597,6 +630,11 @@ def _line_of(data: bytes, url: str) -> int:
             if offset >= 0:
                 return data.count(b"\n", 0, offset) + 1
     return 1
+
+
+def _tag_line(data: bytes, element: str) -> int:
+    offset = data.lower().find(b"<" + element.encode("ascii", "replace"))
+    return data.count(b"\n", 0, offset) + 1 if offset >= 0 else 1
 
 
 def fragment_exists(fragment: str, ids: AbstractSet[str]) -> bool:
@@ -958,6 +996,10 @@ def check_site(options: LinkOptions, progress: Progress | None = None) -> LinkRe
         allowlist=options.cross_language_allowlist,
         max_page_bytes=options.max_page_bytes,
         collect_external=options.collect_external,
+        html_policy=HtmlPolicy(
+            embed_allowlist=options.embed_allowlist,
+            trusted_scripts=script_hashes_of(read_policy(site_dir) or ""),
+        ),
     )
     ids: dict[str, frozenset[str] | None] = {}
     fallback: dict[str, bool] = {}
@@ -1049,6 +1091,8 @@ class SourceTracer:
         severity = self.options.severity(problem.rule)
         if severity is Severity.IGNORE:
             return None
+        if problem.violation is not None:
+            return self.locate_violation(problem, problem.violation, fallback, severity)
         return self.locate(
             problem.rule,
             problem.page,
@@ -1111,6 +1155,30 @@ class SourceTracer:
             page=page,
         )
 
+    def locate_violation(
+        self, problem: _Problem, violation: Violation, fallback: bool, severity: Severity
+    ) -> Finding:
+        """An unsafe-html finding on the source article's nearest line, else on the page's."""
+        page = problem.page
+        language = _page_language(page, self.languages)
+        path, line = self.site_dir / page, problem.html_line or 1
+        source = next(iter(self.sources(page, language, fallback)), None)
+        if source is not None:
+            lines = self._source_lines(source[0])
+            if lines:
+                path, language = source
+                line = nearest_line(lines, violation)
+        return Finding(
+            path=self.display(path),
+            line=line,
+            rule=Rule.UNSAFE_HTML,
+            message=problem.message,
+            hint=problem.hint,
+            language=language,
+            severity=severity,
+            page=page,
+        )
+
     def sources(self, page: str, language: str, fallback: bool) -> Iterator[tuple[Path, str]]:
         """Markdown files that may have produced `page`, the most likely first."""
         docs = self.options.docs_dir
@@ -1148,13 +1216,7 @@ class SourceTracer:
             The best-scoring line: the whole URL counts most, then the fragment and the last
             path segment inside a link target, then `[text]`; 0 when nothing matches.
         """
-        lines = self._lines.get(source, [])
-        if source not in self._lines:
-            try:
-                lines = source.read_text(encoding="utf-8", errors="replace").splitlines()
-            except OSError:
-                lines = None
-            self._lines[source] = lines
+        lines = self._source_lines(source)
         if not lines:
             return 0
         patterns = _source_patterns(url, text)
@@ -1164,6 +1226,15 @@ class SourceTracer:
             if score > best_score:
                 best, best_score = number, score
         return best
+
+    def _source_lines(self, source: Path) -> list[str] | None:
+        if source not in self._lines:
+            try:
+                lines = source.read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError:
+                lines = None
+            self._lines[source] = lines
+        return self._lines[source]
 
     def html_line(self, page: str, url: str) -> int:
         """Line of `url` in the built page, 1 when it cannot be found."""
@@ -1245,6 +1316,7 @@ class SiteConfig:
     layout: Layout = "folder"
     cross_language_allowlist: tuple[str, ...] = ()
     severities: dict[Rule, Severity] = field(default_factory=dict)
+    embed_allowlist: tuple[str, ...] = ()
 
 
 def read_site_config(config_file: Path) -> SiteConfig:
@@ -1286,6 +1358,12 @@ def read_site_config(config_file: Path) -> SiteConfig:
             f"{name}: plugins.kb.links.cross_language_allowlist must be a list of URL prefixes"
         )
     severities = parse_severities(kb.get("severity") or {}, where=f"{name}: plugins.kb.severity")
+    content = kb.get("content") or {}
+    embeds = content.get("embed_allowlist") or [] if isinstance(content, Mapping) else None
+    if not isinstance(embeds, list) or not all(isinstance(p, str) and p for p in embeds):
+        raise LinkConfigError(
+            f"{name}: plugins.kb.content.embed_allowlist must be a list of URL prefixes"
+        )
     layout = i18n.get("docs_structure", "suffix")
     site_url = config.get("site_url") or ""
     for key, value in (
@@ -1304,6 +1382,7 @@ def read_site_config(config_file: Path) -> SiteConfig:
         layout="suffix" if layout == "suffix" else "folder",
         cross_language_allowlist=tuple(allowlist),
         severities=severities,
+        embed_allowlist=tuple(embeds),
     )
 
 

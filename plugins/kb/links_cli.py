@@ -359,6 +359,7 @@ def _options(args: argparse.Namespace) -> tuple[LinkOptions, ExternalOptions]:
         max_page_bytes=int(args.max_page_mb * 1024 * 1024),
         collect_external=bool(args.external),
         jobs=args.jobs,
+        embed_allowlist=config.embed_allowlist if config else (),
     )
     external = ExternalOptions(
         timeout=args.timeout,

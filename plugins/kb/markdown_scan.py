@@ -46,7 +46,17 @@ _TAG = re.compile(
     r"""(?:\s*+=\s*+(?:"[^"]{0,4000}"|'[^']{0,4000}'|[^\s"'=<>`]++))?)*+)\s*+/?)>"""
 )
 _TAG_ATTR = re.compile(r"""([^\s"'<>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
-_RISKY_OPEN = re.compile(r"<(script|iframe|object|embed)\b", re.IGNORECASE)
+_RISKY_OPEN = re.compile(
+    r"<(script|iframe|object|embed|base|meta|form|animate|set|frame|frameset)(?![\w-])",
+    re.IGNORECASE,
+)
+# A handler in a tag `_TAG` does not read (`<img/src=x/onerror=...>`, `<svg/onload=...>`).
+_LOOSE_HANDLER = re.compile(
+    r"""<([A-Za-z][A-Za-z0-9-]*)[^<>]*?[\s/"'](on[A-Za-z]+)\s*=""", re.IGNORECASE
+)
+ATTRIBUTE_LIST = "attribute list"
+"""`HtmlTag.name` of a Markdown attribute list (`{ onload=... }`): Python-Markdown turns its
+keys into attributes of the element before it."""
 _NOT_NEWLINE = re.compile(r"[^\n]")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _LONGEST_LABEL = 999  # longer bracket texts are no reference labels; alt text is cut there
@@ -330,6 +340,9 @@ class _Scanner:
         self.text = text
         links, images = self._links(text)
         tags, anchors, more_links, more_images = self._tags(text)
+        attribute_lists = self._attribute_lists(text)
+        if attribute_lists:
+            tags = sorted(tags + attribute_lists, key=lambda tag: tag.line)
         if more_links:
             links = sorted(links + more_links, key=lambda link: link.start)
         if more_images:
@@ -695,8 +708,41 @@ class _Scanner:
                         match.group(1).lower(), (), index + self.first_line, self._section(index)
                     )
                 )
+        for match in _LOOSE_HANDLER.finditer(text):
+            if match.start() not in starts:
+                index = self._line_of(match.start())
+                handler = ((match.group(2).lower(), ""),)
+                tags.append(
+                    HtmlTag(
+                        match.group(1).lower(),
+                        handler,
+                        index + self.first_line,
+                        self._section(index),
+                    )
+                )
         tags.sort(key=lambda tag: tag.line)
         return tags, anchors, links, images
+
+    def _attribute_lists(self, text: str) -> list[HtmlTag]:
+        """Attribute lists that set attributes (`key=value`): what they set is checked like
+        the attributes of a tag."""
+        if "{" not in text:
+            return []
+        found: list[HtmlTag] = []
+        for match in _ATTR_LIST.finditer(text):
+            if "=" not in match.group(1):
+                continue
+            attrs = tuple(
+                (token.group(1).lower(), _unquote(token.group(2)))
+                for token in _ATTR_TOKEN.finditer(match.group(1))
+                if token.group(1) is not None
+            )
+            if attrs:
+                index = self._line_of(match.start())
+                found.append(
+                    HtmlTag(ATTRIBUTE_LIST, attrs, index + self.first_line, self._section(index))
+                )
+        return found
 
     def _attr_ids(self, text: str) -> set[str]:
         if "{" not in text:

@@ -22,11 +22,21 @@ from kb.articles import read_page_source
 from kb.catalog import site_strings
 from kb.check import CheckResult, TranslationStatus, run_check
 from kb.cjk import NO_SPACE_LANGUAGES, join_cjk_line_breaks
+from kb.csp import PolicyError, content_security_policy, origin_of, write_headers
 from kb.escaping import autoescape_templates, escape_page, text
 from kb.findings import Finding, Rule, Severity
 from kb.glossary import Glossary, load_glossary
 from kb.glossary_page import glossary_html
+from kb.html_policy import (
+    CheckedHtml,
+    HtmlPolicy,
+    Violation,
+    check_fragment,
+    check_page,
+    inline_script_hashes,
+)
 from kb.i18n_adapter import I18nView, file_language, i18n_view, language_relative_path
+from kb.output_check import nearest_line, violation_finding
 from kb.project import (
     DEFAULT_MAX_SENTENCE_LENGTH,
     DEFAULT_REVIEW_AGE_DAYS,
@@ -35,7 +45,7 @@ from kb.project import (
     project_from_options,
     rule_from_key,
 )
-from kb.rules.metadata import PAGE_TEMPLATES
+from kb.rules.metadata import HOST_CONFIGURATION_FILES, PAGE_TEMPLATES
 from kb.safe_text import ICON_ID
 from kb.search_box import search_box_settings
 from kb.search_index import BUNDLE_DIR, SearchIndexError, build_search_index
@@ -155,6 +165,17 @@ class KbPlugin(BasePlugin[KbConfig]):
         self._english_404: str | None = None
         self._drafts: set[tuple[str, str]] = set()
         self._unpublished: set[str] = set()
+        self._env: Environment | None = None
+        self._theme_scripts: dict[str, frozenset[str]] = {}
+        self._base_urls: dict[str, str] = {}
+        self._body_violations: dict[str, set[tuple[str, str, str]]] = {}
+        self._inline_scripts: set[str] = set()
+        self._reported: set[tuple[str, int, str]] = set()
+        self._source_unsafe: set[tuple[str, int]] = set()
+        self._config: MkDocsConfig | None = None
+        self.connect_origins: list[str] = []
+        """Origins the site's scripts may send requests to besides its own, for the policy in
+        `_headers` (e.g. the insights tracker's endpoint: `kb.csp.origin_of(endpoint)`)."""
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Remember whether this is a live preview, where rebuilds must stay fast."""
@@ -165,6 +186,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         """Put kb's templates just before the theme's own; after i18n (-100) reconfigures."""
         if not self.config.enabled:
             return None
+        self._config = config
         dirs = config.theme.dirs
         if TEMPLATES_DIR not in dirs:
             theme_dir = next(
@@ -203,6 +225,14 @@ class KbPlugin(BasePlugin[KbConfig]):
             raise PluginError(f"kb: the configuration is invalid\n{error}") from error
         for finding in self.result.findings:
             self._log(finding)
+        self._source_unsafe = {
+            (finding.path, finding.line)
+            for finding in self.result.findings
+            if finding.rule is Rule.UNSAFE_HTML
+        }
+        self._reported = set()
+        self._inline_scripts = set()
+        self._body_violations = {}
         if self.result.refused:
             # MkDocs' own walk follows every symlink and reads every file: stop before it.
             lines = "\n".join(_finding_line(finding) for finding in self.result.refused)
@@ -298,6 +328,9 @@ class KbPlugin(BasePlugin[KbConfig]):
                 continue
             if source[len(prefix) :].replace(os.sep, "/") not in readable:
                 log.warning("%s: left out of the site: kb did not find it readable", source)
+                files.remove(file)
+            elif os.path.basename(source).lower() in HOST_CONFIGURATION_FILES:
+                # Reported as unsafe-file-name; never published, whatever its severity.
                 files.remove(file)
 
     def on_page_read_source(self, /, *, page: Page, config: MkDocsConfig) -> str | None:
@@ -404,6 +437,26 @@ class KbPlugin(BasePlugin[KbConfig]):
             return markdown
         return with_heading_ids(markdown, heading_ids(article, english))
 
+    def on_page_content(
+        self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Check the rendered body against the output allowlist (`kb/html_policy.py`): what is
+        outside it is an unsafe-html finding on the source line, and is taken out."""
+        if not self.config.enabled:
+            return None
+        checked = check_fragment(html, self._html_policy())
+        if not checked.violations:
+            return None
+        self._body_violations[self._page_key(page, config)] = {
+            violation.key for violation in checked.violations
+        }
+        located = self._page_languages(page, config)
+        fallback = located is not None and located[2] != located[0].current_language
+        if not fallback:  # a fallback copy's body was reported in its own language's build
+            for violation in checked.violations:
+                self._report_violation(violation, page, config, built=False)
+        return checked.inert
+
     def on_env(
         self, env: Environment, /, *, config: MkDocsConfig, files: Files
     ) -> Environment | None:
@@ -412,6 +465,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         if not self.config.enabled:
             return None
         autoescape_templates(env, (TEMPLATES_DIR, FIRST_TEMPLATES_DIR))
+        self._env = env
         # Drafts too: `mkdocs serve` renders them.
         for file in files.documentation_pages(inclusion=InclusionLevel.all):
             if file.page is None:
@@ -470,6 +524,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         """Give templates notices, hreflang alternates and the switcher; after i18n (50)."""
         if not self.config.enabled:
             return None
+        self._base_urls[self._page_key(page, config)] = str(context.get("base_url", ""))
         located = self._page_languages(page, config)
         if located is None or self.result is None:
             return None
@@ -621,6 +676,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             return None
         view = self._view(config)
         language = view.current_language if view else "en"
+        self._base_urls[f"{language}:template:{template_name}"] = str(context.get("base_url", ""))
         _extend(
             context,
             kb_strings=site_strings(language),
@@ -657,17 +713,149 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_post_template(
         self, output_content: str, /, *, template_name: str, config: MkDocsConfig
     ) -> str | None:
-        """Write each language's 404 page to its own folder (i18n would overwrite the root one)."""
+        """Check the 404 page against the output allowlist, and write each language's to its
+        own folder (i18n would overwrite the root one)."""
         if not self.config.enabled or template_name != "404.html":
             return None
         view = self._view(config)
+        language = view.current_language if view else "en"
+        prefix = "" if view is None or language == view.default_language else f"{language}/"
+        output_content = self._check_built_page(
+            output_content,
+            config,
+            key=f"{language}:template:{template_name}",
+            dest=f"{prefix}404.html",
+            page=None,
+        )
         if view is None or view.current_language == view.default_language:
             self._english_404 = output_content
-            return None
+            return output_content
         target = Path(config.site_dir) / view.current_language / "404.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(output_content, encoding="utf-8")
         return self._english_404
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Check the whole built page (theme, kb's templates, the body) against the output
+        allowlist; remember the theme's inline scripts it runs for the policy."""
+        if not self.config.enabled:
+            return None
+        return self._check_built_page(
+            output, config, key=self._page_key(page, config), dest=page.file.dest_uri, page=page
+        )
+
+    def _check_built_page(
+        self, output: str, config: MkDocsConfig, *, key: str, dest: str, page: Page | None
+    ) -> str:
+        checked: CheckedHtml = check_page(output, self._html_policy(self._base_urls.get(key)))
+        self._inline_scripts.update(checked.inline_scripts)
+        if not checked.violations:
+            return output
+        seen = self._body_violations.get(key, set())
+        for violation in checked.violations:
+            if violation.key not in seen:
+                self._report_violation(violation, page, config, built=True, dest=dest)
+        return checked.inert
+
+    def _html_policy(self, base_url: str | None = None) -> HtmlPolicy:
+        return HtmlPolicy(
+            embed_allowlist=tuple(self.config.content.embed_allowlist),
+            trusted_scripts=self._trusted_scripts(base_url)
+            if base_url is not None
+            else frozenset(),
+        )
+
+    def _trusted_scripts(self, base_url: str) -> frozenset[str]:
+        """Hashes of the theme's own inline scripts, rendered from its `partials/javascripts/`
+        templates for a page at `base_url`: allowed by exact text, never by pattern."""
+        known = self._theme_scripts.get(base_url)
+        if known is not None:
+            return known
+        hashes: set[str] = set()
+        env = self._env
+        if env is not None:
+            config = self._config
+            features = list(config.theme.get("features") or []) if config is not None else []
+            for name in env.list_templates(
+                filter_func=lambda name: name.startswith("partials/javascripts/")
+            ):
+                try:
+                    rendered = env.get_template(name).render(
+                        config=config, base_url=base_url, features=features
+                    )
+                except Exception:  # noqa: BLE001, S112 - a partial that needs more context
+                    continue
+                hashes.update(inline_script_hashes(rendered))
+        known = self._theme_scripts[base_url] = frozenset(hashes)
+        return known
+
+    @staticmethod
+    def _page_key(page: Page, config: MkDocsConfig) -> str:
+        view = i18n_view(config.plugins)
+        language = view.current_language if view else ""
+        return f"{language}:{page.file.src_uri}"
+
+    def _report_violation(
+        self,
+        violation: Violation,
+        page: Page | None,
+        config: MkDocsConfig,
+        *,
+        built: bool,
+        dest: str = "",
+    ) -> None:
+        """Log an unsafe-html finding on the source article's nearest line (once)."""
+        if self.result is None:
+            return
+        severity = self.result.project.severity(Rule.UNSAFE_HTML)
+        if severity is Severity.IGNORE:
+            return
+        located = self._page_languages(page, config) if page is not None else None
+        article = None
+        if located is not None:
+            _, rel, source_lang = located
+            article = self.result.article(source_lang, rel)
+        if article is not None:
+            path, language = article.path, article.language
+            line = nearest_line(article.text.splitlines(), violation, article.body_start_line)
+        else:
+            site = Path(config.site_dir) / dest
+            path = _display_path(site)
+            current = self._view(config)
+            language = current.current_language if current else ""
+            line = 1
+        if (path, line, violation.message) in self._reported or (path, line) in self._source_unsafe:
+            return
+        self._reported.add((path, line, violation.message))
+        self._log(
+            violation_finding(
+                violation,
+                path=path,
+                line=line,
+                language=language,
+                severity=severity,
+                page=dest,
+                built=built,
+            )
+        )
+
+    def _write_policy(self, site_dir: Path) -> None:
+        """Write `site/_headers` with the policy the pages need (kb/csp.py)."""
+        frames = []
+        for prefix in self.config.content.embed_allowlist:
+            try:
+                frames.append(origin_of(prefix))
+            except PolicyError:
+                log.warning("content.embed_allowlist: %r is no https URL prefix", prefix)
+        try:
+            policy = content_security_policy(
+                self._inline_scripts, connect_origins=self.connect_origins, frame_origins=frames
+            )
+            write_headers(site_dir, policy)
+        except (PolicyError, OSError) as error:
+            raise PluginError(
+                f"kb: could not write the Content-Security-Policy\n{error}"
+            ) from error
 
     def _search_box(self, language: str) -> dict[str, Any] | None:
         """Settings of kb's search box on a page of `language`, or None when search is off."""
@@ -677,13 +865,17 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     @event_priority(-150)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Index every language with Pagefind; after i18n (-100) has built the last language."""
-        if not self.config.enabled or not self.config.search.enabled:
+        """Write the Content-Security-Policy and index every language with Pagefind; after
+        i18n (-100) has built the last language."""
+        if not self.config.enabled:
             return
         view = self._view(config)
         if view is not None and view.nested_build:
             return
         site_dir = Path(config.site_dir)
+        self._write_policy(site_dir)
+        if not self.config.search.enabled:
+            return
         if self._serving and (site_dir / BUNDLE_DIR).is_dir():
             # Re-indexing every page takes seconds; a live preview keeps the first index.
             log.info("Search index kept from the first build (mkdocs build refreshes it)")
@@ -694,6 +886,14 @@ class KbPlugin(BasePlugin[KbConfig]):
             raise PluginError(f"kb: could not build the search index\n{error}") from error
         counts = ", ".join(f"{lang}: {count}" for lang, count in sorted(result.pages.items()))
         log.info("Search index: %s in %s/", counts or "no pages", result.bundle.name)
+
+
+def _display_path(path: Path) -> str:
+    """`path` relative to the working directory when it is under it, POSIX."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _finding_line(finding: Finding) -> str:

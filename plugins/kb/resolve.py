@@ -16,7 +16,13 @@ if TYPE_CHECKING:
 
 TargetKind = Literal["external", "site", "page", "asset", "anchor", "empty"]
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
-_UNSAFE_SCHEMES = ("javascript:", "vbscript:")
+_UNSAFE_SCHEMES = (
+    "javascript:",
+    "vbscript:",
+    "data:text/html",
+    "data:application/xhtml",
+    "data:image/svg",
+)
 _CONTROL = re.compile(r"[\x00-\x20]+")
 
 
@@ -81,7 +87,8 @@ def parse_target(raw: str) -> LinkTarget:
 
 
 def is_unsafe_url(value: str) -> bool:
-    """True for `javascript:` and `vbscript:` URLs, however spaced, cased or entity-encoded."""
+    """True for `javascript:`, `vbscript:` and `data:` URLs of HTML or SVG (documents that run
+    script), however spaced, cased or entity-encoded."""
     if ":" not in value and "&" not in value:
         return False
     cleaned = _CONTROL.sub("", html.unescape(value)).lower()

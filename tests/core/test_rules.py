@@ -475,6 +475,43 @@ CASES = [
         content={"embed_allowlist": ["https://www.youtube-nocookie.com/"]},
     ),
     case(
+        "unsafe-html fails: attribute lists, base, meta, srcdoc, SVG animation, loose tags",
+        varied(
+            {
+                EN: en_replacing(
+                    "Refunds cannot be undone.\n",
+                    "Refunds cannot be undone.\n\n"
+                    '![a](x.svg){ onload="alert(1)" }\n\n'  # 23
+                    "## Heading { autofocus onfocus=alert(1) }\n\n"  # 25
+                    '[b](https://example.com){ href="javascript:alert(1)" }\n\n'  # 27
+                    '<base href="https://evil.example/">\n\n'  # 29
+                    '<meta http-equiv="refresh" content="0;url=https://evil.example/">\n\n'  # 31
+                    '<div srcdoc="x"></div>\n\n'  # 33
+                    '<svg><animate attributeName="href" to="x"/></svg>\n\n'  # 35
+                    "<img/src=x/onerror=alert(1)>\n\n"  # 37
+                    "[c](data:text/html,x)\n",  # 39
+                )
+            }
+        ),
+        "KB304",
+        [("unsafe-html", EN, line) for line in range(23, 41, 2)],
+    ),
+    case(
+        "unsafe-html passes: attribute lists with classes, ids and plain values",
+        varied(
+            {
+                EN: en_replacing(
+                    "Refunds cannot be undone.\n",
+                    "Refunds cannot be undone.\n\n"
+                    '![a](x.svg){ .wide #flow width="300" }\n\n'
+                    "Braces in prose { like this } and on = off.\n",
+                )
+            }
+        ),
+        "KB304",
+        [],
+    ),
+    case(
         "unsafe-html passes: allowed embed, script in code",
         varied(
             {
@@ -604,6 +641,20 @@ CASES = [
             ("unsafe-file-name", "docs/en/assets/flow chart.svg", 1),
             ("unsafe-file-name", "docs/en/assets/invoice\u202egnp.svg", 1),
             ("unsafe-file-name", 'docs/en/payments/x"><img src=x onerror=alert(1)>.md', 1),
+        ],
+    ),
+    case(
+        "unsafe-file-name fails: files the web host reads as its configuration",
+        varied(
+            {
+                "docs/en/_redirects": "/*  https://evil.example/ 301!\n",
+                "docs/ja/_headers": "/*\n  Content-Security-Policy: default-src *\n",
+            }
+        ),
+        "KB311",
+        [
+            ("unsafe-file-name", "docs/en/_redirects", 1),
+            ("unsafe-file-name", "docs/ja/_headers", 1),
         ],
     ),
     case(

@@ -50,7 +50,6 @@ JA_HEADING = "%E8%BF%94%E9%87%91%E3%81%AE%E6%89%8B%E9%A0%86"  # 返金の手順
         '<a href="#__code_0">Material JS id</a><a href="#__codelineno-0-2:4">line range</a>',
         '<a href="../refunds/#:~:text=refund">text fragment</a>',
         '<a href="mailto:help@example.com">m</a><a href="tel:+81">t</a>',
-        '<a href="javascript:void(0)">js</a><a href="data:text/plain,x">data</a>',
         '<a href="../../downloads/fees.pdf">a file</a>',
         '<img src="../../assets/images/logo.png" alt="logo">',
         '<link rel="stylesheet" href="../../assets/stylesheets/main.css">',
@@ -66,6 +65,55 @@ JA_HEADING = "%E8%BF%94%E9%87%91%E3%81%AE%E6%89%8B%E9%A0%86"  # 返金の手順
 def test_good_links_give_no_findings(check_tree: Checker, body: str) -> None:
     report = check_tree({f"site/{EN_PAGE}": page(body)})
     assert as_rows(report.findings) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "head"),
+    [
+        ('<a href="javascript:void(0)">js</a>', ""),
+        ('<a href="data:text/html,x">data</a>', ""),
+        ('<a href="jav&#x61;script:alert(1)">encoded</a>', ""),
+        ("<script>alert(1)</script>", ""),
+        ('<img src="x.png" onerror="alert(1)">', ""),
+        ("", '<base href="https://evil.example/">'),
+        ("", '<meta http-equiv="refresh" content="0;url=https://evil.example/">'),
+        ("", '<script src="https://evil.example/x.js"></script>'),
+        ('<iframe src="https://evil.example/"></iframe>', ""),
+        ('<svg><animate attributeName="href" to="javascript:alert(1)"/></svg>', ""),
+    ],
+)
+def test_markup_outside_the_output_allowlist_is_unsafe_html(
+    check_tree: Checker, body: str, head: str
+) -> None:
+    report = check_tree({f"site/{EN_PAGE}": page(body, head=head)})
+    rows = [row for row in as_rows(report.findings) if row[0] == "unsafe-html"]
+    assert rows, report.findings
+    assert all(row[1] == EN_PAGE for row in rows)
+
+
+def test_inline_scripts_the_site_policy_lists_are_allowed(check_tree: Checker) -> None:
+    from kb.csp import content_security_policy, headers_file
+    from kb.html_policy import script_hash
+
+    theme = "var theme = 1;"
+    policy = content_security_policy([script_hash(theme)])
+    report = check_tree(
+        {
+            f"site/{EN_PAGE}": page(f"<script>{theme}</script><script>var other = 2;</script>"),
+            "site/_headers": headers_file(policy),
+        }
+    )
+    rows = [f.message for f in report.findings if f.rule.value == "unsafe-html"]
+    assert rows == ["inline <script> that is none of the theme's own scripts"]
+
+
+def test_an_allowed_embed_is_no_finding(check_tree: Checker) -> None:
+    embed = '<iframe src="https://www.youtube-nocookie.com/embed/x"></iframe>'
+    allowed = check_tree(
+        {f"site/{EN_PAGE}": page(embed)},
+        embed_allowlist=("https://www.youtube-nocookie.com/embed/",),
+    )
+    assert as_rows(allowed.findings) == []
 
 
 @pytest.mark.parametrize(
@@ -472,7 +520,12 @@ def test_external_links_are_collected_once_per_page(check_tree: Checker) -> None
         {SITE_PAGE: page(body), "site/payments/two/index.html": page(body)},
         collect_external=True,
     )
-    assert report.findings == []
+    # An image and a preconnect to another host are outside the output allowlist (the site's
+    # Content-Security-Policy would block them); their URLs are still collected.
+    assert {(f.rule.value, f.page) for f in report.findings} == {
+        ("unsafe-html", EN_PAGE),
+        ("unsafe-html", "payments/two/index.html"),
+    }
     assert list(report.external) == ["https://cdn.example.org/i.png", "https://example.org/a"]
     assert "https://fonts.example.org" not in report.external  # preconnect is no link
     sources = report.external["https://example.org/a"]
@@ -494,6 +547,8 @@ class TestRobustness:
         report = check_tree({SITE_PAGE: page(body)})
         assert as_rows(report.findings) == [
             ("broken-link", EN_PAGE, SITE_PAGE, BODY_LINE),
+            # `<img ... <b>` gives the image an attribute named `<b`: outside the allowlist.
+            ("unsafe-html", EN_PAGE, SITE_PAGE, BODY_LINE + 2),
             ("missing-asset", EN_PAGE, SITE_PAGE, BODY_LINE + 2),
         ]
 

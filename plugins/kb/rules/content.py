@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kb.findings import Finding, Rule
+from kb.markdown_scan import ATTRIBUTE_LIST
 from kb.resolve import LinkTarget, is_unsafe_url, parse_target
 
 if TYPE_CHECKING:
@@ -101,8 +102,45 @@ def _unsafe_html(article: Article, context: RuleContext) -> list[Finding]:
     return findings
 
 
+_TAG_MESSAGES = {
+    "base": (
+        "<base> would make the theme load its scripts and links from another place",
+        "remove the <base> element",
+    ),
+    "meta": (
+        "<meta> in an article (http-equiv can redirect readers or change the page's policy)",
+        "remove it; redirects are configured on the server",
+    ),
+    "form": (
+        "<form> in an article: a form on the help center can ask readers for their data",
+        "remove the form; link to the dashboard page that asks for it",
+    ),
+    "frame": ("<frame> in an article", "remove it; link to the page instead"),
+    "frameset": ("<frameset> in an article", "remove it; link to the page instead"),
+}
+_ANIMATIONS = ("animate", "set")
+_ALWAYS_UNSAFE = {
+    "srcdoc": "a srcdoc document can run script",
+    "formaction": "formaction sends readers' data elsewhere",
+}
+
+
 def _unsafe_tag(article: Article, tag: HtmlTag, allowlist: tuple[str, ...]) -> list[Finding]:
     findings = []
+    shown = "an attribute list" if tag.name == ATTRIBUTE_LIST else f"<{tag.name}>"
+    if tag.name in _TAG_MESSAGES:
+        message, hint = _TAG_MESSAGES[tag.name]
+        findings.append(_finding(article, tag.line, Rule.UNSAFE_HTML, message, hint))
+    if tag.name in _ANIMATIONS:
+        findings.append(
+            _finding(
+                article,
+                tag.line,
+                Rule.UNSAFE_HTML,
+                f"SVG <{tag.name}>: animations can turn a link into a script URL",
+                "draw the SVG as a file and show it with an image",
+            )
+        )
     if tag.name == "script":
         findings.append(
             _finding(
@@ -120,17 +158,30 @@ def _unsafe_tag(article: Article, tag: HtmlTag, allowlist: tuple[str, ...]) -> l
                     article,
                     tag.line,
                     Rule.UNSAFE_HTML,
-                    f"event handler attribute '{name}' on <{tag.name}>",
+                    f"event handler attribute '{name}' on {shown}",
                     f"remove the '{name}' attribute",
                 )
             )
-        elif value is not None and name in _URL_ATTRIBUTES and is_unsafe_url(value):
+        elif name in _ALWAYS_UNSAFE:
             findings.append(
                 _finding(
                     article,
                     tag.line,
                     Rule.UNSAFE_HTML,
-                    f"script URL in <{tag.name} {name}>",
+                    f"'{name}' on {shown}: {_ALWAYS_UNSAFE[name]}",
+                    f"remove the '{name}' attribute",
+                )
+            )
+        elif value is not None and name in _URL_ATTRIBUTES and is_unsafe_url(value):
+            what = (
+                "in an attribute list" if tag.name == ATTRIBUTE_LIST else f"in <{tag.name} {name}>"
+            )
+            findings.append(
+                _finding(
+                    article,
+                    tag.line,
+                    Rule.UNSAFE_HTML,
+                    f"script URL {what}",
                     "link to a page instead",
                 )
             )

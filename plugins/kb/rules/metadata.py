@@ -101,6 +101,16 @@ def unsafe_file_name(path: str, docs_path: str, language: str = "") -> Finding |
         The finding, or None when every segment is safe.
     """
     segments = docs_path.split("/")
+    if segments[-1].lower() in HOST_CONFIGURATION_FILES:
+        return Finding(
+            path,
+            1,
+            Rule.UNSAFE_FILE_NAME,
+            f"'{segments[-1]}' is read by the web host as its configuration (headers, "
+            "redirects): a docs folder must not set them",
+            "remove the file; the site's headers are written by the build (site/_headers)",
+            language,
+        )
     for index, segment in enumerate(segments):
         char = unsafe_name_character(segment)
         if char is None:
@@ -117,6 +127,10 @@ def unsafe_file_name(path: str, docs_path: str, language: str = "") -> Finding |
             language,
         )
     return None
+
+
+HOST_CONFIGURATION_FILES = frozenset({"_headers", "_redirects", ".htaccess", "_routes.json"})
+"""Files Netlify, Cloudflare Pages or Apache read from the published folder as configuration."""
 
 
 def check_files(index: FileIndex, languages: Mapping[str, str]) -> list[Finding]:

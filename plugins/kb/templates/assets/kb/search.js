@@ -3,7 +3,8 @@
  * Pagefind is loaded on the first search. It picks the index of <html lang>, so a Japanese page
  * searches Japanese articles only. Japanese queries go through `segment`, the twin of
  * kb/search_text.py that built the index (NFKC, Han/kana runs as bigrams), and the excerpts are
- * joined back for display (`unsegment`). Results can be narrowed to one product (Pagefind's
+ * joined back for display (`unsegment`). Excerpts are built as text nodes and <mark> elements,
+ * never by parsing Pagefind's HTML. Results can be narrowed to one product (Pagefind's
  * `product` filter, from the chips of each article).
  */
 (function () {
@@ -168,10 +169,36 @@
     return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
   }
 
+  var ENTITY = /&(?:#(\d+)|#x([0-9a-f]+)|(amp|lt|gt|quot|apos|nbsp));/gi;
+  var NAMED = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'", nbsp: "\u00a0" };
+
+  /* Character references of an excerpt as text. Pagefind's excerpts are text with <mark>
+   * around the matches; they are never parsed as HTML here (no innerHTML anywhere). */
+  function decodeText(text) {
+    return text.replace(ENTITY, function (whole, dec, hex, name) {
+      if (name) return NAMED[name.toLowerCase()];
+      var code = dec ? parseInt(dec, 10) : parseInt(hex, 16);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    });
+  }
+
+  /* Pagefind's excerpt as DOM: text nodes, and <mark> elements made here for its marks;
+   * anything else that looks like markup stays text. */
+  function excerptNodes(html) {
+    var out = document.createDocumentFragment();
+    var marked = false;
+    html.split(/(<mark>|<\/mark>)/).forEach(function (part) {
+      if (part === "<mark>") { marked = true; return; }
+      if (part === "</mark>") { marked = false; return; }
+      if (!part) return;
+      var text = decodeText(part);
+      out.appendChild(marked ? element("mark", "", text) : document.createTextNode(text));
+    });
+    return out;
+  }
+
   function textOf(html) {
-    var holder = document.createElement("template");
-    holder.innerHTML = html;
-    return holder.content.textContent;
+    return decodeText(html.replace(/<\/?mark>/g, ""));
   }
 
   /* Text with the query's words marked as typed (after NFKC), so that `手数料` is marked whole
@@ -222,9 +249,7 @@
   function describe(data, query) {
     if (!config.segment) {
       var section = bestSection(data);
-      var holder = document.createElement("template");
-      holder.innerHTML = section ? section.excerpt : data.excerpt;
-      return { section: section, excerpt: holder.content };
+      return { section: section, excerpt: excerptNodes(section ? section.excerpt : data.excerpt) };
     }
     if (data.kbStart < 0) {
       var loose = bestSection(data);
