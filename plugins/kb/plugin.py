@@ -27,6 +27,7 @@ from kb.findings import Finding, Rule, Severity
 from kb.glossary import Glossary, load_glossary
 from kb.glossary_page import glossary_html
 from kb.i18n_adapter import I18nView, file_language, i18n_view, language_relative_path
+from kb.localize import localize_defaults
 from kb.project import (
     DEFAULT_MAX_SENTENCE_LENGTH,
     DEFAULT_REVIEW_AGE_DAYS,
@@ -445,6 +446,9 @@ class KbPlugin(BasePlugin[KbConfig]):
         generated = isinstance(page.meta.get("kb_product"), str) or bool(page.meta.get("kb_status"))
         have = [other for other in view.languages if generated or self.result.article(other, rel)]
         fallback = source_lang != lang
+        if not fallback and lang != view.default_language and page.content:
+            # Extensions write English defaults (`!!! note` → "Note"): the catalogue's instead.
+            page.content = localize_defaults(page.content, site_strings(lang))
         status = self.result.status(lang, rel)
         english_path = page_path(
             rel,

@@ -325,3 +325,24 @@ def test_live_preview_keeps_the_search_index_instead_of_rebuilding_it(
     config.plugins.on_startup(command="serve", dirty=True)
     build(config, dirty=True)
     assert entry.stat().st_mtime_ns == before
+
+
+def test_japanese_pages_get_catalogue_defaults_and_english_pages_keep_theirs(
+    build_site: Callable[..., BuiltSite],
+) -> None:
+    files = bilingual_files()
+    files["docs/en/payments/refunds.md"] = EN_REFUNDS + "\n!!! note\n    Keep the receipt.\n"
+    files["docs/ja/payments/refunds.md"] = (
+        JA_REFUNDS.format(digest=digest_of(files["docs/en/payments/refunds.md"]))
+        + "\n!!! note\n    領収書を保管してください。\n"
+    )
+    files["docs/en/payouts/payouts.md"] = EN_PAYOUTS + "\n!!! tip\n    Check the date.\n"
+    site = build_site(files)
+    ja = site.html("ja/payments/refunds/index.html")
+    assert [t.text() for t in ja.css(".admonition-title")] == ["メモ"]
+    assert {a.attributes["title"] for a in ja.css("a.headerlink")} == {"この見出しへのリンク"}
+    en = site.html("payments/refunds/index.html")
+    assert [t.text() for t in en.css(".admonition-title")] == ["Note"]
+    # A fallback copy is English content (lang="en"): its defaults stay English.
+    fallback = site.html("ja/payouts/payouts/index.html")
+    assert [t.text() for t in fallback.css(".kb-fallback-content .admonition-title")] == ["Tip"]
