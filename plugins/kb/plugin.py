@@ -16,6 +16,7 @@ from mkdocs.config.base import ValidationError
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.nav import Link
 from mkdocs.utils import get_relative_url
 
 from kb.articles import read_page_source
@@ -49,6 +50,8 @@ from kb.urls import absolute_url, alternates, page_path
 from kb.yamlio import YamlError
 
 if TYPE_CHECKING:
+    from collections.abc import MutableMapping
+
     from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
@@ -292,7 +295,11 @@ class KbPlugin(BasePlugin[KbConfig]):
         view = self._view(config)
         if not self.config.enabled or self.site is None or view is None:
             return None
-        items: list[Any] = [nav.homepage] if nav.homepage is not None else []
+        items: list[Any] = []
+        if nav.homepage is not None:
+            # The sidebar's title is the site name already, and so is the home page's title.
+            home = site_strings(view.current_language)["home"]
+            items.append(_HomeEntry(home, nav.homepage))
         for product in self.site.products:
             file = files.get_file_from_path(_generated_src_uri(f"products/{product.id}.md", view))
             if file is not None and file.page is not None:
@@ -311,7 +318,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             page.parent = None
             page.previous_page = page.next_page = None
         nav.items = items
-        nav.pages = list(items)
+        nav.pages = [item.page if isinstance(item, _HomeEntry) else item for item in items]
         return nav
 
     @staticmethod
@@ -661,6 +668,35 @@ class KbPlugin(BasePlugin[KbConfig]):
             raise PluginError(f"kb: could not build the search index\n{error}") from error
         counts = ", ".join(f"{lang}: {count}" for lang, count in sorted(result.pages.items()))
         log.info("Search index: %s in %s/", counts or "no pages", result.bundle.name)
+
+
+class _HomeEntry(Link):
+    """The home page in the navigation, labelled "Home" (its title is the site name)."""
+
+    def __init__(self, title: str, page: Page) -> None:
+        super().__init__(title=text(title), url=page.url)
+        self.page = page
+
+    @property
+    def meta(self) -> MutableMapping[str, Any]:
+        """The home page's front matter (Material shows its `subtitle`)."""
+        return self.page.meta
+
+    @property
+    def active(self) -> bool:
+        """Highlighted on the home page itself, like the page entry it replaces."""
+        return self.page.active
+
+    @active.setter
+    def active(self, value: bool) -> None:
+        pass
+
+    def __eq__(self, other: object) -> bool:
+        # Material's nav-item.html renders `nav_item == page` as the current page, with its TOC.
+        return other is self or other is self.page
+
+    def __hash__(self) -> int:
+        return hash(self.page)
 
 
 def _finding_line(finding: Finding) -> str:

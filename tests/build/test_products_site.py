@@ -142,7 +142,7 @@ def test_navigation_lists_home_and_products_only(build_site: Callable[..., Built
     nav = site.html("ja/payments/refunds/index.html").css(
         ".md-nav--primary > .md-nav__list > .md-nav__item > .md-nav__link"
     )
-    assert [node.text(strip=True) for node in nav] == ["ヘルプ", "カード決済", "入金"]
+    assert [node.text(strip=True) for node in nav] == ["ホーム", "カード決済", "入金"]
 
 
 def test_switcher_on_a_product_page_stays_on_the_product(
