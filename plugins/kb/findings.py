@@ -68,6 +68,7 @@ class Rule(enum.Enum):
     MARKUP_IN_METADATA = "markup-in-metadata"
     UNSAFE_FILE_NAME = "unsafe-file-name"
     UNSAFE_SYMLINK = "unsafe-symlink"
+    DUPLICATE_RELATED_SECTION = "duplicate-related-section"
     GLOSSARY_TERM = "glossary-term"
     MIXED_POLITENESS = "mixed-politeness"
     HALFWIDTH_KATAKANA = "halfwidth-katakana"
@@ -137,6 +138,9 @@ RULES: dict[Rule, RuleInfo] = {
     ),
     Rule.UNSAFE_SYMLINK: RuleInfo(
         "KB312", "content", _E, "symlink that leaves the repository, loops or names a folder"
+    ),
+    Rule.DUPLICATE_RELATED_SECTION: RuleInfo(
+        "KB315", "content", _W, "a second related-articles section written by hand"
     ),
     Rule.GLOSSARY_TERM: RuleInfo(
         "KB501", "style", _W, "translation uses a forbidden variant or misses the glossary term"

@@ -37,6 +37,7 @@ from kb.project import (
     project_from_options,
     rule_from_key,
 )
+from kb.related import merge_related, take_related_section
 from kb.rules.metadata import PAGE_TEMPLATES
 from kb.safe_text import ICON_ID
 from kb.search_box import search_box_settings
@@ -490,6 +491,12 @@ class KbPlugin(BasePlugin[KbConfig]):
         if not self.config.notices and kb_page["notice"] == "untranslated":
             kb_page["notice"] = None
         kb_page.update(self._site_context(page, rel, view))
+        if "related" in kb_page and page.content:
+            # The writer's own related section joins kb's list: one section, below the article.
+            page.content, written = take_related_section(page.content)
+            kb_page["related"] = merge_related(written, kb_page["related"], page.url)
+            if written is not None:
+                kb_page.update(related_id=written.heading_id, related_note=written.note)
         if page.meta.get("kb_status") and self.status is not None:
             kb_page["status"] = status_context(self.status, lang, site_strings(lang))
             kb_page["noindex"] = True

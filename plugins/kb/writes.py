@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb.articles import Article, Corpus
+from kb.catalog import site_strings
 from kb.digest import source_digest
 from kb.docs_tree import MAX_ARTICLE_BYTES, read_regular_file, symlink_problem
 from kb.markdown_scan import scan
+from kb.related import is_related_heading
 from kb.slugs import heading_ids, slugify
 from kb.taxonomy import PRODUCT_ID, load_taxonomy
 from kb.yamlio import YamlError, load_document, load_simple
@@ -392,7 +394,7 @@ def start_translation(
 def draft_translation(source: Article, language: str) -> str:
     """The text of a translation draft of `source` (see `start_translation`)."""
     marker = f"TODO({language})"
-    return _draft_front_matter(source, marker) + _draft_body(source, marker)
+    return _draft_front_matter(source, marker) + _draft_body(source, marker, language)
 
 
 def _draft_front_matter(source: Article, marker: str) -> str:
@@ -426,7 +428,7 @@ def _copied_keys(source: Article) -> list[str]:
     return copied
 
 
-def _draft_body(source: Article, marker: str) -> str:
+def _draft_body(source: Article, marker: str, language: str) -> str:
     body = source.body
     structure = scan(body, keep_kinds=True)
     ids = heading_ids(source)
@@ -449,6 +451,9 @@ def _draft_body(source: Article, marker: str) -> str:
             heading, wanted = heading_at[index]
             indent = line[: len(line) - len(line.lstrip())]
             text = f" {marker}: {heading.text}" if heading.text else f" {marker}"
+            if heading.level == 2 and is_related_heading(heading.text, wanted):
+                # The related section's title is the site's own: no translation to do.
+                text = f" {site_strings(language)['related_title']}"
             output.append(f"{indent}{'#' * heading.level}{text} {{#{wanted}}}")
             unit = None
             continue
@@ -507,6 +512,9 @@ TODO: One or two sentences: who this article is for and what they will achieve.
 - **TODO: A common problem.** What causes it, and what to do about it.
 
 ## Related articles
+
+<!-- The site shows this section once, below the article: your links first, then articles kb
+     finds related (same products), without duplicates. Keep one such section per article. -->
 
 - TODO: Two to four links to other articles, written as `[Title](../product/slug.md)`.
 """

@@ -185,3 +185,33 @@ def test_status_page_shows_coverage_and_stays_out_of_navigation_and_indexes(
     assert "data-pagefind-body" in (site.site / "ja/payments/refunds/index.html").read_text(
         encoding="utf-8"
     )
+
+
+def test_a_written_related_section_and_kb_list_are_one_section(
+    build_site: Callable[..., BuiltSite],
+) -> None:
+    files = product_files()
+    body = (
+        "Text.\n\n## Related articles\n\n"
+        "- [Schedule first](../payouts/schedule.md)\n- [Itself](refunds.md)\n"
+    )
+    refunds = article("Refunds", "[payments]", body=body)
+    files["docs/en/payments/refunds.md"] = refunds
+    files["docs/ja/payments/refunds.md"] = translated(refunds, "返金", "[payments]").replace(
+        "本文です。\n",
+        "本文です。\n\n## 関連記事\n\n"
+        "- [入金スケジュール](../payouts/schedule.md)\n- [この記事](refunds.md)\n",
+    )
+    site = build_site(files)
+    for path, heading, expected in [
+        ("payments/refunds/index.html", "Related articles", ["Schedule first", "Fees"]),
+        ("ja/payments/refunds/index.html", "関連記事", ["入金スケジュール", "Fees"]),
+    ]:
+        html = site.html(path)
+        sections = html.css(".kb-related")
+        assert len(sections) == 1, path
+        assert [h.text(strip=True) for h in html.css("article h2")].count(heading) == 1
+        assert [a.text(strip=True) for a in sections[0].css("li > a")] == expected
+        # The table of contents still leads to the section.
+        assert html.css_first(".md-nav--secondary a[href='#related-articles']") is not None
+        assert sections[0].css_first("h2").attributes["id"] == "related-articles"
