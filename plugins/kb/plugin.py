@@ -7,6 +7,7 @@ import os
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
+from urllib.parse import unquote
 
 from babel.dates import format_date
 from jinja2 import TemplateNotFound
@@ -37,6 +38,7 @@ from kb.project import (
     project_from_options,
     rule_from_key,
 )
+from kb.redirects import collect_redirects, redirect_page
 from kb.related import merge_related, take_related_section
 from kb.rules.metadata import PAGE_TEMPLATES
 from kb.safe_text import ICON_ID
@@ -144,6 +146,9 @@ class KbConfig(base.Config):
     """Options of the site search."""
     notices = c.Type(bool, default=True)
     """Show notices on untranslated and outdated translations."""
+    redirects = c.Type(dict, default={})
+    """Old paths of moved or renamed articles and their new paths (`old.md: new.md`), in every
+    language; articles may also list theirs in front matter (`redirect_from:`/`aliases:`)."""
 
 
 class KbPlugin(BasePlugin[KbConfig]):
@@ -339,6 +344,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             "content": dict(self.config.content),
             "style": dict(self.config.style),
             "status": {"review_age_days": self.config.status.review_age_days},
+            "redirects": dict(self.config.redirects),
         }
 
     @staticmethod
@@ -656,13 +662,55 @@ class KbPlugin(BasePlugin[KbConfig]):
             return None
         return search_box_settings(language, self.site.products if self.site else [])
 
+    def _write_redirects(self, config: MkDocsConfig, view: I18nView | None) -> None:
+        """Write a redirect page at each old URL, in every language (kb/redirects.py)."""
+        if self.result is None:
+            return
+        project = self.result.project
+        languages = view.languages if view else (project.source_language,)
+        default = view.default_language if view else project.source_language
+        taxonomy = self.result.taxonomy
+        redirects = collect_redirects(
+            dict(project.redirects),
+            self.result.articles,
+            languages=languages,
+            source_language=project.source_language,
+            product_ids=[p.id for p in taxonomy.products] if taxonomy is not None else [],
+        )
+        site_dir = Path(config.site_dir)
+        directory_urls = config.use_directory_urls
+        written = 0
+        for redirect in redirects:
+            for language in languages:
+                old = page_path(redirect.old, language, default, directory_urls=directory_urls)
+                new = page_path(redirect.new, language, default, directory_urls=directory_urls)
+                target = site_dir / unquote(old)
+                if old.endswith("/") or not old:
+                    target = target / "index.html"
+                if target.exists():
+                    continue  # a page MkDocs built is never replaced
+                html = redirect_page(
+                    language=language,
+                    target_url=get_relative_url(new or ".", old or "."),
+                    canonical=absolute_url(config.site_url, new) if config.site_url else None,
+                    strings=site_strings(language),
+                )
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(html, encoding="utf-8")
+                written += 1
+        if written:
+            log.info("Redirect pages: %d (old URLs of moved articles and product folders)", written)
+
     @event_priority(-150)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Index every language with Pagefind; after i18n (-100) has built the last language."""
-        if not self.config.enabled or not self.config.search.enabled:
+        if not self.config.enabled:
             return
         view = self._view(config)
         if view is not None and view.nested_build:
+            return
+        self._write_redirects(config, view)
+        if not self.config.search.enabled:
             return
         site_dir = Path(config.site_dir)
         if self._serving and (site_dir / BUNDLE_DIR).is_dir():

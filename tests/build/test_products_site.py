@@ -215,3 +215,52 @@ def test_a_written_related_section_and_kb_list_are_one_section(
         # The table of contents still leads to the section.
         assert html.css_first(".md-nav--secondary a[href='#related-articles']") is not None
         assert sections[0].css_first("h2").attributes["id"] == "related-articles"
+
+
+def test_old_urls_and_product_folders_lead_to_their_new_pages_in_both_languages(
+    build_site: Callable[..., BuiltSite],
+) -> None:
+    files = product_files()
+    refunds = files["docs/en/payments/refunds.md"]
+    assert isinstance(refunds, str)
+    files["docs/en/payments/refunds.md"] = refunds.replace(
+        "---\n", "---\nredirect_from: [payments/refund-a-payment.md]\n", 1
+    )
+    files["docs/ja/payments/refunds.md"] = translated(
+        files["docs/en/payments/refunds.md"], "返金", "[payments]", "2026-11-25"
+    )
+    plugins = [
+        {"search": {"lang": ["en", "ja"]}},
+        {"i18n": {"docs_structure": "folder", "fallback_to_default": True, "languages": [
+            {"locale": "en", "default": True, "name": "English", "build": True},
+            {"locale": "ja", "name": "日本語", "build": True}]}},
+        {"kb": {"taxonomy": "products.yml", "redirects": {
+            "payouts/payout-calendar.md": "payouts/schedule.md",
+            "payments/fees.md": "payments/refunds.md"}}},
+    ]  # fmt: skip
+    site = build_site(files, plugins=plugins)
+    cases = [
+        ("payments/refund-a-payment/", "../refunds/", "payments/refunds/"),
+        ("payouts/payout-calendar/", "../schedule/", "payouts/schedule/"),
+        ("payouts/", "../products/payouts/", "products/payouts/"),
+        ("payments/", "../products/payments/", "products/payments/"),
+    ]
+    for prefix in ("", "ja/"):
+        for old, relative, new in cases:
+            html = site.html(f"{prefix}{old}index.html")
+            refresh = html.css_first('meta[http-equiv="refresh"]')
+            assert refresh is not None, f"{prefix}{old}"
+            assert refresh.attributes["content"] == f"0; url={relative}"
+            assert html.css_first("body a").attributes["href"] == relative
+            canonical = html.css_first("link[rel=canonical]").attributes["href"]
+            assert canonical == f"https://help.example.com/{prefix}{new}"
+            assert html.css_first("meta[name=robots]").attributes["content"] == "noindex"
+            assert html.css_first("html").attributes["lang"] == (prefix.rstrip("/") or "en")
+            assert not html.css("script")
+            assert not html.css("[data-pagefind-body]")
+            assert (site.site / f"{prefix}{new}index.html").is_file()
+    # A page that exists is never replaced by a redirect (fees is still an article).
+    assert site.html("payments/fees/index.html").css_first("article h1").text().startswith("Fees")
+    sitemap = (site.site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "refund-a-payment" not in sitemap
+    assert "payout-calendar" not in sitemap

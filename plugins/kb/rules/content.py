@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from kb.findings import Finding, Rule
+from kb.redirects import front_matter_findings
 from kb.related import related_headings
 from kb.resolve import LinkTarget, is_unsafe_url, parse_target
 
@@ -43,6 +44,8 @@ def check_article(article: Article, context: RuleContext) -> list[Finding]:
     findings: list[Finding] = []
     if context.wants(Rule.MALFORMED_HEADING):
         findings.extend(_malformed_headings(article))
+    if context.wants(Rule.INVALID_FRONT_MATTER):
+        findings.extend(front_matter_findings(article, context.project.languages))
     if context.wants(Rule.DUPLICATE_RELATED_SECTION):
         findings.extend(_duplicate_related_sections(article))
     if context.wants(Rule.UNSAFE_HTML):
