@@ -48,6 +48,7 @@ from kb.site_model import ArticleEntry, SiteModel
 from kb.slugs import heading_ids, with_heading_ids
 from kb.status import StatusReport, translation_status
 from kb.status_page import status_context
+from kb.tables import focusable_tables
 from kb.terminal import printable
 from kb.urls import absolute_url, alternates, page_path
 from kb.yamlio import YamlError
@@ -463,6 +464,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         if not fallback and lang != view.default_language and page.content:
             # Extensions write English defaults (`!!! note` → "Note"): the catalogue's instead.
             page.content = localize_defaults(page.content, site_strings(lang))
+        if page.content:
+            page.content = focusable_tables(page.content, site_strings(lang)["table_label"])
         status = self.result.status(lang, rel)
         english_path = page_path(
             rel,
