@@ -514,6 +514,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         kb_page["searchable"] = not (fallback or generated or rel == "index.md" or excluded)
         _extend(context, kb_page=kb_page, kb_strings=site_strings(lang))
         _extend(context, kb_search=self._search_box(lang))
+        _extend(context, kb_help=self._help_links(lang, view.default_language))
         self._set_switcher(config, rel, have, view)
         return context
 
@@ -618,6 +619,9 @@ class KbPlugin(BasePlugin[KbConfig]):
             kb_page={"language": language, "alternates": [], "notice": None},
         )
         _extend(context, kb_search=self._search_box(language))
+        _extend(
+            context, kb_help=self._help_links(language, view.default_language if view else "en")
+        )
         if template_name == "sitemap.xml":
             _extend(context, kb_sitemap=self._sitemap(config))
         return context
@@ -658,6 +662,24 @@ class KbPlugin(BasePlugin[KbConfig]):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(output_content, encoding="utf-8")
         return self._english_404
+
+    def _help_links(self, language: str, default_language: str) -> dict[str, Any]:
+        """Site-relative paths of the product pages and the contact page in `language`, for the
+        no-results state and the "Still need help?" block (templates apply `| url`)."""
+        products = self.site.products if self.site else []
+        has_contact = self.result is not None and any(
+            self.result.article(lang, "contact.md") for lang in (language, default_language)
+        )
+        return {
+            "products": [
+                {
+                    "name": p.name.get(language) or p.id,
+                    "path": page_path(f"products/{p.id}.md", language, default_language) or ".",
+                }
+                for p in products
+            ],
+            "contact": page_path("contact.md", language, default_language) if has_contact else None,
+        }
 
     def _search_box(self, language: str) -> dict[str, Any] | None:
         """Settings of kb's search box on a page of `language`, or None when search is off."""

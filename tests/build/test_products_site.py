@@ -264,3 +264,25 @@ def test_old_urls_and_product_folders_lead_to_their_new_pages_in_both_languages(
     sitemap = (site.site / "sitemap.xml").read_text(encoding="utf-8")
     assert "refund-a-payment" not in sitemap
     assert "payout-calendar" not in sitemap
+
+
+def test_every_article_ends_with_still_need_help_in_its_language(
+    build_site: Callable[..., BuiltSite],
+) -> None:
+    files = product_files()
+    contact = "---\ntitle: Contact\ndescription: Reach us.\nkind: page\n---\n\n# Contact\n\nHi.\n"
+    files["docs/en/contact.md"] = contact
+    site = build_site(files)
+    for path, title, link in [
+        ("payments/refunds/index.html", "Still need help?", "Contact support"),
+        ("ja/payments/refunds/index.html", "解決しない場合", "サポートへのお問い合わせ"),
+    ]:
+        block = site.html(path).css_first("aside.kb-help")
+        assert block is not None, path
+        assert block.css_first("h2").text() == title
+        anchor = block.css_first("a")
+        assert anchor.text() == link
+        assert anchor.attributes["href"] == "../../contact/"
+        assert "9:00" in block.text()
+    # Pages that are not articles (contact itself, the home page) do not get the block.
+    assert site.html("contact/index.html").css_first("aside.kb-help") is None
