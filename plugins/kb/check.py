@@ -178,8 +178,12 @@ def run_check(
         if Rule.INVALID_GLOSSARY in enabled:
             findings.extend(glossary_findings)
     whole = not (changed or changed_ref is not None or paths)
+    gone: list[Finding] = []  # missing-redirect names files that no longer exist
     if changed or changed_ref is not None:
         scope = _changed_scope(project, corpus, changed_ref or None)
+        if Rule.MISSING_REDIRECT in enabled:
+            gone = _missing_redirects(project, corpus, changed_ref or None)
+            findings.extend(gone)
     elif paths:
         scope = _path_scope(project, index, paths)
     else:
@@ -228,6 +232,7 @@ def run_check(
     reported = {index.display_path(index.articles[key]) for key in scope}
     reported.update(finding.path for finding in refused)  # whatever the scope: see `refused`
     reported.update(index.display_path(docs_path) for docs_path in named)
+    reported.update(finding.path for finding in gone)
     for path in (project.taxonomy_path, project.glossary_path):
         if path is not None:
             reported.add(project.display_path(path))
@@ -373,6 +378,69 @@ def _changed_scope(project: Project, corpus: Corpus, ref: str | None) -> set[tup
     }
     scope |= _linking_to(project, index, rels)
     return scope
+
+
+def _missing_redirects(project: Project, corpus: Corpus, ref: str | None) -> list[Finding]:
+    """Articles that existed at `ref` and are gone, with no redirect (`missing-redirect`)."""
+    from kb.gitinfo import GitError, removed_files
+    from kb.redirects import front_matter_old_paths
+
+    index = corpus.index
+    languages = set(project.languages)
+    try:
+        removed = removed_files(project.docs_dir, ref)
+    except GitError as error:
+        raise ProjectError(f"--changed needs git: {error}") from None
+    gone: list[tuple[str, str, str, str | None]] = []
+    for docs_path, new_path in sorted(removed.items()):
+        key = index.classify(docs_path, languages, project.source_language)
+        if key is None or not docs_path.endswith(".md") or key in index.articles:
+            continue
+        if project.fallback and (project.source_language, key[1]) in index.articles:
+            continue  # the URL still serves the source article
+        gone.append((docs_path, key[0], key[1], new_path))
+    if not gone:
+        return []
+    covered = {old for old, _ in project.redirects}
+    # Front matter that may declare one of them names its file: read only those articles.
+    names = {posixpath.splitext(posixpath.basename(rel))[0].encode() for _, _, rel, _ in gone}
+    for (language, rel), docs_path in index.articles.items():
+        try:
+            data = read_regular_file(project.docs_dir / docs_path, MAX_ARTICLE_BYTES)
+        except OSError:
+            continue
+        loaded = corpus.load(language, rel) if any(n in data for n in names) else None
+        if loaded is not None and loaded.article is not None:
+            covered.update(front_matter_old_paths(loaded.article, languages)[0])
+    findings = []
+    for docs_path, language, rel, new_path in gone:
+        if rel in covered:
+            continue
+        renamed = index.classify(new_path, languages, project.source_language) if new_path else None
+        if renamed is not None:
+            shown = project.display_path(project.docs_dir / str(new_path))
+            hint = (
+                f"add 'redirect_from: [{rel}]' to the front matter of {shown}, or "
+                f"'redirects: {{{rel}: {renamed[1]}}}' under the kb plugin in mkdocs.yml"
+            )
+        else:
+            hint = (
+                f"add 'redirects: {{{rel}: <the article that replaces it>.md}}' under the kb "
+                f"plugin in mkdocs.yml, or 'redirect_from: [{rel}]' to that article's front matter"
+            )
+        where = f"since {ref}" if ref else "on this branch"
+        findings.append(
+            Finding(
+                project.display_path(project.docs_dir / docs_path),
+                1,
+                Rule.MISSING_REDIRECT,
+                f"{'renamed' if new_path else 'removed'} {where} with no redirect: links to its "
+                "old URL in e-mails, bookmarks and search engines would lead nowhere",
+                hint,
+                language,
+            )
+        )
+    return findings
 
 
 def _linking_to(project: Project, index: FileIndex, rels: set[str]) -> set[tuple[str, str]]:

@@ -69,6 +69,8 @@ class Rule(enum.Enum):
     UNSAFE_FILE_NAME = "unsafe-file-name"
     UNSAFE_SYMLINK = "unsafe-symlink"
     PLACEHOLDER = "placeholder"
+    DUPLICATE_RELATED_SECTION = "duplicate-related-section"
+    MISSING_REDIRECT = "missing-redirect"
     GLOSSARY_TERM = "glossary-term"
     MIXED_POLITENESS = "mixed-politeness"
     HALFWIDTH_KATAKANA = "halfwidth-katakana"
@@ -143,6 +145,12 @@ RULES: dict[Rule, RuleInfo] = {
     ),
     Rule.PLACEHOLDER: RuleInfo(
         "KB314", "content", _E, "TODO marker or template text left from kb new or start-translation"
+    ),
+    Rule.DUPLICATE_RELATED_SECTION: RuleInfo(
+        "KB315", "content", _W, "a second related-articles section written by hand"
+    ),
+    Rule.MISSING_REDIRECT: RuleInfo(
+        "KB316", "content", _E, "article gone since the --changed ref with no redirect"
     ),
     Rule.GLOSSARY_TERM: RuleInfo(
         "KB501", "style", _W, "translation uses a forbidden variant or misses the glossary term"

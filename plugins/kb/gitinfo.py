@@ -111,14 +111,7 @@ def changed_files(directory: Path, ref: str | None = None) -> list[str]:
         BadRef: `ref` is not a revision (it starts with `-`, say).
         GitError: Git is missing or the ref is unknown.
     """
-    options = ["diff", "--name-status", "-z", "-M", "--relative"]
-    if ref is not None:
-        base = check_ref(ref)
-    elif has_ref(directory, "refs/remotes/origin/main"):
-        options.append("--merge-base")
-        base = "origin/main"
-    else:
-        base = "HEAD"
+    options, base = _diff_base(directory, ref)
     try:
         diff = run_git([*options, "--end-of-options", base, "--"], directory)
     except GitError as error:
@@ -140,6 +133,50 @@ def changed_files(directory: Path, ref: str | None = None) -> list[str]:
     untracked = run_git(["ls-files", "-z", "--others", "--exclude-standard"], directory)
     paths.update(p for p in untracked.decode("utf-8", "surrogateescape").split("\0") if p)
     return sorted(paths)
+
+
+def _diff_base(directory: Path, ref: str | None) -> tuple[list[str], str]:
+    """The `git diff --name-status` options and base of `--changed [REF]`."""
+    options = ["diff", "--name-status", "-z", "-M", "--relative"]
+    if ref is not None:
+        return options, check_ref(ref)
+    if has_ref(directory, "refs/remotes/origin/main"):
+        return [*options, "--merge-base"], "origin/main"
+    return options, "HEAD"
+
+
+def removed_files(directory: Path, ref: str | None = None) -> dict[str, str | None]:
+    """Files under `directory` that existed at `ref` and are gone: deleted, or renamed.
+
+    Args:
+        directory: Where to look (paths are relative to it, POSIX).
+        ref: The comparison ref, as for `changed_files`.
+
+    Returns:
+        Each removed path, with its new path when git saw a rename, else None.
+
+    Raises:
+        BadRef: `ref` is not a revision.
+        GitError: Git is missing or the ref is unknown.
+    """
+    options, base = _diff_base(directory, ref)
+    try:
+        diff = run_git([*options, "--end-of-options", base, "--"], directory)
+    except GitError as error:
+        if ref is not None or "HEAD" not in str(error):
+            raise
+        return {}  # no commit yet: nothing existed before
+    fields = diff.decode("utf-8", "surrogateescape").split("\0")
+    removed: dict[str, str | None] = {}
+    index = 0
+    while index < len(fields) and fields[index]:
+        status = fields[index]
+        if status[:1] == "R":
+            removed[fields[index + 1]] = fields[index + 2]
+        elif status[:1] == "D":
+            removed[fields[index + 1]] = None
+        index += 3 if status[:1] in ("R", "C") else 2
+    return removed
 
 
 def file_history(path: Path, limit: int | None = None) -> Iterator[tuple[str, bytes]]:

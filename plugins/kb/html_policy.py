@@ -433,6 +433,8 @@ def _check_tree(  # noqa: C901 - one walk over the tree reads best in one place
             continue
         for name, value in attributes.items():
             lowered = name.lower()
+            if page and lowered == "http-equiv" and is_site_redirect(node):
+                continue
             problem = _attribute_problem(tag, lowered, value or "", extra, page)
             if problem is not None:
                 violations.append(problem)
@@ -450,6 +452,28 @@ def _check_tree(  # noqa: C901 - one walk over the tree reads best in one place
     body = tree.body
     inert = (tree.html if page else body.inner_html if body is not None else "") or ""
     return CheckedHtml(violations, inert, scripts)
+
+
+_SITE_REDIRECT = re.compile(r"0;\s*url=(?!/)[A-Za-z0-9._~%/-]*")
+"""The refresh of kb's own redirect pages: at once, to a relative path of the same site (no
+scheme, no `//` or `/\\` host, nothing a browser could read as another origin)."""
+
+
+def is_site_redirect(node: LexborNode) -> bool:
+    """Whether `node` is the `<meta http-equiv="refresh">` of a redirect page kb writes.
+
+    Only a page's `<head>` may hold one (article bodies land in `<body>`), and only to a
+    relative path: a moved article's old URL pointing at its new one.
+    """
+    attributes = node.attributes
+    parent = node.parent
+    return (
+        (node.tag or "").lower() == "meta"
+        and (attributes.get("http-equiv") or "").strip().lower() == "refresh"
+        and parent is not None
+        and (parent.tag or "").lower() == "head"
+        and _SITE_REDIRECT.fullmatch((attributes.get("content") or "").strip()) is not None
+    )
 
 
 def _keeps_text(node: LexborNode) -> bool:

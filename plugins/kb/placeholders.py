@@ -35,6 +35,9 @@ TODO: One or two sentences: who this article is for and what they will achieve.
 
 ## Related articles
 
+<!-- The site shows this section once, below the article: your links first, then articles kb
+     finds related (same products), without duplicates. Keep one such section per article. -->
+
 - TODO: Two to four links to other articles, written as `[Title](../product/slug.md)`.
 """
 """The body of a new article: the sections WRITING.md asks for, with TODOs to replace."""

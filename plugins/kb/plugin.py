@@ -7,6 +7,7 @@ import os
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
+from urllib.parse import unquote
 
 from babel.dates import format_date
 from jinja2 import TemplateNotFound
@@ -16,6 +17,7 @@ from mkdocs.config.base import ValidationError
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.nav import Link
 from mkdocs.utils import get_relative_url
 
 from kb.articles import read_page_source
@@ -36,6 +38,7 @@ from kb.html_policy import (
     inline_script_hashes,
 )
 from kb.i18n_adapter import I18nView, file_language, i18n_view, language_relative_path
+from kb.localize import localize_defaults
 from kb.output_check import nearest_line, violation_finding
 from kb.project import (
     DEFAULT_MAX_SENTENCE_LENGTH,
@@ -45,6 +48,8 @@ from kb.project import (
     project_from_options,
     rule_from_key,
 )
+from kb.redirects import collect_redirects, redirect_page
+from kb.related import merge_related, take_related_section
 from kb.rules.metadata import HOST_CONFIGURATION_FILES, PAGE_TEMPLATES
 from kb.safe_text import ICON_ID
 from kb.search_box import search_box_settings
@@ -53,11 +58,14 @@ from kb.site_model import ArticleEntry, SiteModel
 from kb.slugs import heading_ids, with_heading_ids
 from kb.status import StatusReport, translation_status
 from kb.status_page import status_context
+from kb.tables import focusable_tables
 from kb.terminal import printable
 from kb.urls import absolute_url, alternates, page_path
 from kb.yamlio import YamlError
 
 if TYPE_CHECKING:
+    from collections.abc import MutableMapping
+
     from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
@@ -149,6 +157,9 @@ class KbConfig(base.Config):
     """Options of the site search."""
     notices = c.Type(bool, default=True)
     """Show notices on untranslated and outdated translations."""
+    redirects = c.Type(dict, default={})
+    """Old paths of moved or renamed articles and their new paths (`old.md: new.md`), in every
+    language; articles may also list theirs in front matter (`redirect_from:`/`aliases:`)."""
 
 
 class KbPlugin(BasePlugin[KbConfig]):
@@ -357,7 +368,11 @@ class KbPlugin(BasePlugin[KbConfig]):
         view = self._view(config)
         if not self.config.enabled or self.site is None or view is None:
             return None
-        items: list[Any] = [nav.homepage] if nav.homepage is not None else []
+        items: list[Any] = []
+        if nav.homepage is not None:
+            # The sidebar's title is the site name already, and so is the home page's title.
+            home = site_strings(view.current_language)["home"]
+            items.append(_HomeEntry(home, nav.homepage))
         for product in self.site.products:
             file = files.get_file_from_path(_generated_src_uri(f"products/{product.id}.md", view))
             if file is not None and file.page is not None:
@@ -376,7 +391,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             page.parent = None
             page.previous_page = page.next_page = None
         nav.items = items
-        nav.pages = list(items)
+        nav.pages = [item.page if isinstance(item, _HomeEntry) else item for item in items]
         return nav
 
     @staticmethod
@@ -396,6 +411,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             "content": dict(self.config.content),
             "style": dict(self.config.style),
             "status": {"review_age_days": self.config.status.review_age_days},
+            "redirects": dict(self.config.redirects),
         }
 
     @staticmethod
@@ -533,6 +549,11 @@ class KbPlugin(BasePlugin[KbConfig]):
         generated = isinstance(page.meta.get("kb_product"), str) or bool(page.meta.get("kb_status"))
         have = [other for other in view.languages if generated or self._published(other, rel)]
         fallback = source_lang != lang
+        if not fallback and lang != view.default_language and page.content:
+            # Extensions write English defaults (`!!! note` → "Note"): the catalogue's instead.
+            page.content = localize_defaults(page.content, site_strings(lang))
+        if page.content:
+            page.content = focusable_tables(page.content, site_strings(lang)["table_label"])
         status = self.result.status(lang, rel)
         english_path = page_path(
             rel,
@@ -569,6 +590,12 @@ class KbPlugin(BasePlugin[KbConfig]):
         if (source_lang, rel) in self._drafts or rel in self._unpublished:
             kb_page.update(notice="draft", noindex=True)  # only `mkdocs serve` renders a draft
         kb_page.update(self._site_context(page, rel, view))
+        if "related" in kb_page and page.content:
+            # The writer's own related section joins kb's list: one section, below the article.
+            page.content, written = take_related_section(page.content)
+            kb_page["related"] = merge_related(written, kb_page["related"], page.url)
+            if written is not None:
+                kb_page.update(related_id=written.heading_id, related_note=written.note)
         if page.meta.get("kb_status") and self.status is not None:
             kb_page["status"] = status_context(self.status, lang, site_strings(lang))
             kb_page["noindex"] = True
@@ -578,6 +605,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         kb_page["searchable"] = not (hidden or rel == "index.md" or excluded)
         _extend(context, kb_page=kb_page, kb_strings=site_strings(lang))
         _extend(context, kb_search=self._search_box(lang))
+        _extend(context, kb_help=self._help_links(lang, view.default_language))
         self._set_switcher(config, rel, have, view)
         return context
 
@@ -683,6 +711,9 @@ class KbPlugin(BasePlugin[KbConfig]):
             kb_page={"language": language, "alternates": [], "notice": None},
         )
         _extend(context, kb_search=self._search_box(language))
+        _extend(
+            context, kb_help=self._help_links(language, view.default_language if view else "en")
+        )
         if template_name == "sitemap.xml":
             _extend(context, kb_sitemap=self._sitemap(config))
         return context
@@ -857,21 +888,79 @@ class KbPlugin(BasePlugin[KbConfig]):
                 f"kb: could not write the Content-Security-Policy\n{error}"
             ) from error
 
+    def _help_links(self, language: str, default_language: str) -> dict[str, Any]:
+        """Site-relative paths of the product pages and the contact page in `language`, for the
+        no-results state and the "Still need help?" block (templates apply `| url`)."""
+        products = self.site.products if self.site else []
+        has_contact = self.result is not None and any(
+            self.result.article(lang, "contact.md") for lang in (language, default_language)
+        )
+        return {
+            "products": [
+                {
+                    "name": p.name.get(language) or p.id,
+                    "path": page_path(f"products/{p.id}.md", language, default_language) or ".",
+                }
+                for p in products
+            ],
+            "contact": page_path("contact.md", language, default_language) if has_contact else None,
+        }
+
     def _search_box(self, language: str) -> dict[str, Any] | None:
         """Settings of kb's search box on a page of `language`, or None when search is off."""
         if not self.config.search.enabled:
             return None
         return search_box_settings(language, self.site.products if self.site else [])
 
+    def _write_redirects(self, config: MkDocsConfig, view: I18nView | None) -> None:
+        """Write a redirect page at each old URL, in every language (kb/redirects.py)."""
+        if self.result is None:
+            return
+        project = self.result.project
+        languages = view.languages if view else (project.source_language,)
+        default = view.default_language if view else project.source_language
+        taxonomy = self.result.taxonomy
+        redirects = collect_redirects(
+            dict(project.redirects),
+            self.result.articles,
+            languages=languages,
+            source_language=project.source_language,
+            product_ids=[p.id for p in taxonomy.products] if taxonomy is not None else [],
+        )
+        site_dir = Path(config.site_dir)
+        directory_urls = config.use_directory_urls
+        written = 0
+        for redirect in redirects:
+            for language in languages:
+                old = page_path(redirect.old, language, default, directory_urls=directory_urls)
+                new = page_path(redirect.new, language, default, directory_urls=directory_urls)
+                target = site_dir / unquote(old)
+                if old.endswith("/") or not old:
+                    target = target / "index.html"
+                if target.exists():
+                    continue  # a page MkDocs built is never replaced
+                html = redirect_page(
+                    language=language,
+                    target_url=get_relative_url(new or ".", old or "."),
+                    canonical=absolute_url(config.site_url, new) if config.site_url else None,
+                    strings=site_strings(language),
+                )
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(html, encoding="utf-8")
+                written += 1
+        if written:
+            log.info("Redirect pages: %d (old URLs of moved articles and product folders)", written)
+
     @event_priority(-150)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the Content-Security-Policy and index every language with Pagefind; after
-        i18n (-100) has built the last language."""
+        """Write redirect pages and the Content-Security-Policy, and index every language with
+        Pagefind; after i18n (-100) has built the last language."""
         if not self.config.enabled:
             return
         view = self._view(config)
         if view is not None and view.nested_build:
             return
+        self._write_redirects(config, view)
         site_dir = Path(config.site_dir)
         self._write_policy(site_dir)
         if not self.config.search.enabled:
@@ -894,6 +983,35 @@ def _display_path(path: Path) -> str:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+class _HomeEntry(Link):
+    """The home page in the navigation, labelled "Home" (its title is the site name)."""
+
+    def __init__(self, title: str, page: Page) -> None:
+        super().__init__(title=text(title), url=page.url)
+        self.page = page
+
+    @property
+    def meta(self) -> MutableMapping[str, Any]:
+        """The home page's front matter (Material shows its `subtitle`)."""
+        return self.page.meta
+
+    @property
+    def active(self) -> bool:
+        """Highlighted on the home page itself, like the page entry it replaces."""
+        return self.page.active
+
+    @active.setter
+    def active(self, value: bool) -> None:
+        pass
+
+    def __eq__(self, other: object) -> bool:
+        # Material's nav-item.html renders `nav_item == page` as the current page, with its TOC.
+        return other is self or other is self.page
+
+    def __hash__(self) -> int:
+        return hash(self.page)
 
 
 def _finding_line(finding: Finding) -> str:

@@ -64,6 +64,8 @@ class Project:
     """`long-sentence` reports sentences longer than this many characters."""
     review_age_days: int = DEFAULT_REVIEW_AGE_DAYS
     """`kb status` lists articles whose `last_reviewed` is older than this many days."""
+    redirects: tuple[tuple[str, str], ...] = ()
+    """`redirects` of the kb options: (old language-relative path, new one), `.md` paths."""
     repository: Path | None = None
     """The folder no symlink may lead out of and no write may land outside (resolved): the
     folder of `mkdocs.yml` (or the working directory), or `docs_dir` itself when the
@@ -207,8 +209,29 @@ def project_from_options(
             DEFAULT_REVIEW_AGE_DAYS,
             f"{where}.status.review_age_days",
         ),
+        redirects=_redirects(options.get("redirects"), f"{where}.redirects", codes),
         repository=repository,
     )
+
+
+def _redirects(value: object, where: str, languages: Sequence[str]) -> tuple[tuple[str, str], ...]:
+    """`{old path: new path}` as `.md` paths relative to a language folder."""
+    from kb.redirects import old_path
+
+    if value is None:
+        return ()
+    if not isinstance(value, Mapping):
+        raise ProjectError(f"{where} must map old paths to new ones, e.g. old.md: new.md")
+    pairs = []
+    for old, new in value.items():
+        old_rel, new_rel = old_path(old, languages), old_path(new, languages)
+        if old_rel is None or new_rel is None:
+            raise ProjectError(
+                f"{where}: {old!r}: {new!r} is not a pair of paths of this site "
+                "(write e.g. payments/old-name.md: payments/new-name.md)"
+            )
+        pairs.append((old_rel, new_rel))
+    return tuple(pairs)
 
 
 def _repository(docs: Path, config_dirs: tuple[Path, Path], root: Path) -> Path:

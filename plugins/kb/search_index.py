@@ -23,7 +23,7 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from kb.cjk import NO_SPACE_LANGUAGES
-from kb.search_text import segment_keeping_edges
+from kb.search_text import ends_in_run, segment_keeping_edges
 
 BUNDLE_DIR = "pagefind"
 """Where the bundle goes, relative to the site directory."""
@@ -54,6 +54,16 @@ _INLINE = frozenset(
     | {"kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u"}
     | {"var"}
 )
+# Pagefind ends the text of each of these with "." unless it ends with punctuation: `する` would
+# become the term `する.`, which excerpts cannot join back to `返金する` (they show `返金すする`).
+_BLOCKS = frozenset(
+    {"address", "article", "aside", "blockquote", "caption", "dd", "details", "div", "dt"}
+    | {"figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "li"}
+    | {"main", "nav", "p", "section", "summary", "td", "th"}
+)
+# What kb ends such a block with instead: an ideographic full stop of its own, outside the
+# element (so headings, which Pagefind keeps as section titles, stay as written).
+_BLOCK_END = " \u3002 "
 _TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
 _KEEP = re.compile(r"\s(?:id|data-pagefind-[a-z-]+)=")
 
@@ -136,8 +146,13 @@ def index_copy(html: str, language: str | None) -> str:
             if not keep:
                 continue
         joined = "".join(text)
-        out.append(joined if raw else segment_keeping_edges(joined))
+        segmented = joined if raw else segment_keeping_edges(joined)
         text.clear()
+        closes_block = not raw and name is not None and bool(name.group(1)) and tag in _BLOCKS
+        if closes_block and ends_in_run(segmented):
+            out += [segmented.rstrip() + " ", part, _BLOCK_END]
+            continue
+        out.append(segmented)
         out.append(part)
         if _RAW_TEXT.match(part):
             raw = True

@@ -48,6 +48,12 @@ def segment(text: str) -> str:
     return _SPACES.sub(" ", _RUN.sub(_bigrams, loose)).strip()
 
 
+def ends_in_run(text: str) -> bool:
+    """Whether segmented text ends with Han or kana (a bigram, or a single character)."""
+    stripped = text.rstrip()
+    return bool(stripped) and _RUN.fullmatch(stripped[-1]) is not None
+
+
 def segment_keeping_edges(text: str) -> str:
     """Segment a text node of an HTML page, keeping a leading or trailing space.
 

@@ -15,10 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb.articles import Article, Corpus
+from kb.catalog import site_strings
 from kb.digest import source_digest
 from kb.docs_tree import MAX_ARTICLE_BYTES, read_regular_file, symlink_problem
 from kb.markdown_scan import scan
 from kb.placeholders import ARTICLE_TEMPLATE, DESCRIPTION_TEMPLATE, find_placeholders
+from kb.related import is_related_heading
 from kb.slugs import heading_ids, slugify
 from kb.taxonomy import PRODUCT_ID, load_taxonomy
 from kb.yamlio import YamlError, load_document, load_simple
@@ -439,7 +441,7 @@ def start_translation(
 def draft_translation(source: Article, language: str) -> str:
     """The text of a translation draft of `source` (see `start_translation`)."""
     marker = f"TODO({language})"
-    return _draft_front_matter(source, marker) + _draft_body(source, marker)
+    return _draft_front_matter(source, marker) + _draft_body(source, marker, language)
 
 
 def _draft_front_matter(source: Article, marker: str) -> str:
@@ -474,7 +476,7 @@ def _copied_keys(source: Article) -> list[str]:
     return copied
 
 
-def _draft_body(source: Article, marker: str) -> str:
+def _draft_body(source: Article, marker: str, language: str) -> str:
     body = source.body
     structure = scan(body, keep_kinds=True)
     ids = heading_ids(source)
@@ -497,6 +499,9 @@ def _draft_body(source: Article, marker: str) -> str:
             heading, wanted = heading_at[index]
             indent = line[: len(line) - len(line.lstrip())]
             text = f" {marker}: {heading.text}" if heading.text else f" {marker}"
+            if heading.level == 2 and is_related_heading(heading.text, wanted):
+                # The related section's title is the site's own: no translation to do.
+                text = f" {site_strings(language)['related_title']}"
             output.append(f"{indent}{'#' * heading.level}{text} {{#{wanted}}}")
             unit = None
             continue

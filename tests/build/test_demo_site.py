@@ -52,3 +52,26 @@ def test_kb_links_finds_nothing_on_the_demo_site(strict_site: Path) -> None:
     assert report["findings"] == []
     assert report["summary"]["pages"] >= 110  # 44 pairs, 10 product pages and a 404 per language
     assert done.returncode == 0, done.stderr
+
+
+ENGLISH_UI = (
+    "Permanent link",
+    "Back to top",
+    "Copy to clipboard",
+    "Table of contents",
+    "fictional company",
+    ">Note<",
+    ">Tip<",
+    ">Warning<",
+    ">Info<",
+    ">Danger<",
+)
+
+
+def test_japanese_pages_carry_no_english_interface_strings(strict_site: Path) -> None:
+    for page in sorted((strict_site / "ja").rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        if 'class="kb-fallback-content"' in html:
+            continue  # English content shown under a Japanese notice
+        found = [s for s in ENGLISH_UI if s in html]
+        assert not found, f"{page.relative_to(strict_site)}: {found}"

@@ -142,7 +142,7 @@ def test_navigation_lists_home_and_products_only(build_site: Callable[..., Built
     nav = site.html("ja/payments/refunds/index.html").css(
         ".md-nav--primary > .md-nav__list > .md-nav__item > .md-nav__link"
     )
-    assert [node.text(strip=True) for node in nav] == ["ヘルプ", "カード決済", "入金"]
+    assert [node.text(strip=True) for node in nav] == ["ホーム", "カード決済", "入金"]
 
 
 def test_switcher_on_a_product_page_stays_on_the_product(
@@ -185,3 +185,104 @@ def test_status_page_shows_coverage_and_stays_out_of_navigation_and_indexes(
     assert "data-pagefind-body" in (site.site / "ja/payments/refunds/index.html").read_text(
         encoding="utf-8"
     )
+
+
+def test_a_written_related_section_and_kb_list_are_one_section(
+    build_site: Callable[..., BuiltSite],
+) -> None:
+    files = product_files()
+    body = (
+        "Text.\n\n## Related articles\n\n"
+        "- [Schedule first](../payouts/schedule.md)\n- [Itself](refunds.md)\n"
+    )
+    refunds = article("Refunds", "[payments]", body=body)
+    files["docs/en/payments/refunds.md"] = refunds
+    files["docs/ja/payments/refunds.md"] = translated(refunds, "返金", "[payments]").replace(
+        "本文です。\n",
+        "本文です。\n\n## 関連記事\n\n"
+        "- [入金スケジュール](../payouts/schedule.md)\n- [この記事](refunds.md)\n",
+    )
+    site = build_site(files)
+    for path, heading, expected in [
+        ("payments/refunds/index.html", "Related articles", ["Schedule first", "Fees"]),
+        ("ja/payments/refunds/index.html", "関連記事", ["入金スケジュール", "Fees"]),
+    ]:
+        html = site.html(path)
+        sections = html.css(".kb-related")
+        assert len(sections) == 1, path
+        assert [h.text(strip=True) for h in html.css("article h2")].count(heading) == 1
+        assert [a.text(strip=True) for a in sections[0].css("li > a")] == expected
+        # The table of contents still leads to the section.
+        assert html.css_first(".md-nav--secondary a[href='#related-articles']") is not None
+        assert sections[0].css_first("h2").attributes["id"] == "related-articles"
+
+
+def test_old_urls_and_product_folders_lead_to_their_new_pages_in_both_languages(
+    build_site: Callable[..., BuiltSite],
+) -> None:
+    files = product_files()
+    refunds = files["docs/en/payments/refunds.md"]
+    assert isinstance(refunds, str)
+    files["docs/en/payments/refunds.md"] = refunds.replace(
+        "---\n", "---\nredirect_from: [payments/refund-a-payment.md]\n", 1
+    )
+    files["docs/ja/payments/refunds.md"] = translated(
+        files["docs/en/payments/refunds.md"], "返金", "[payments]", "2026-11-25"
+    )
+    plugins = [
+        {"search": {"lang": ["en", "ja"]}},
+        {"i18n": {"docs_structure": "folder", "fallback_to_default": True, "languages": [
+            {"locale": "en", "default": True, "name": "English", "build": True},
+            {"locale": "ja", "name": "日本語", "build": True}]}},
+        {"kb": {"taxonomy": "products.yml", "redirects": {
+            "payouts/payout-calendar.md": "payouts/schedule.md",
+            "payments/fees.md": "payments/refunds.md"}}},
+    ]  # fmt: skip
+    site = build_site(files, plugins=plugins)
+    cases = [
+        ("payments/refund-a-payment/", "../refunds/", "payments/refunds/"),
+        ("payouts/payout-calendar/", "../schedule/", "payouts/schedule/"),
+        ("payouts/", "../products/payouts/", "products/payouts/"),
+        ("payments/", "../products/payments/", "products/payments/"),
+    ]
+    for prefix in ("", "ja/"):
+        for old, relative, new in cases:
+            html = site.html(f"{prefix}{old}index.html")
+            refresh = html.css_first('meta[http-equiv="refresh"]')
+            assert refresh is not None, f"{prefix}{old}"
+            assert refresh.attributes["content"] == f"0; url={relative}"
+            assert html.css_first("body a").attributes["href"] == relative
+            canonical = html.css_first("link[rel=canonical]").attributes["href"]
+            assert canonical == f"https://help.example.com/{prefix}{new}"
+            assert html.css_first("meta[name=robots]").attributes["content"] == "noindex"
+            assert html.css_first("html").attributes["lang"] == (prefix.rstrip("/") or "en")
+            assert not html.css("script")
+            assert not html.css("[data-pagefind-body]")
+            assert (site.site / f"{prefix}{new}index.html").is_file()
+    # A page that exists is never replaced by a redirect (fees is still an article).
+    assert site.html("payments/fees/index.html").css_first("article h1").text().startswith("Fees")
+    sitemap = (site.site / "sitemap.xml").read_text(encoding="utf-8")
+    assert "refund-a-payment" not in sitemap
+    assert "payout-calendar" not in sitemap
+
+
+def test_every_article_ends_with_still_need_help_in_its_language(
+    build_site: Callable[..., BuiltSite],
+) -> None:
+    files = product_files()
+    contact = "---\ntitle: Contact\ndescription: Reach us.\nkind: page\n---\n\n# Contact\n\nHi.\n"
+    files["docs/en/contact.md"] = contact
+    site = build_site(files)
+    for path, title, link in [
+        ("payments/refunds/index.html", "Still need help?", "Contact support"),
+        ("ja/payments/refunds/index.html", "解決しない場合", "サポートへのお問い合わせ"),
+    ]:
+        block = site.html(path).css_first("aside.kb-help")
+        assert block is not None, path
+        assert block.css_first("h2").text() == title
+        anchor = block.css_first("a")
+        assert anchor.text() == link
+        assert anchor.attributes["href"] == "../../contact/"
+        assert "9:00" in block.text()
+    # Pages that are not articles (contact itself, the home page) do not get the block.
+    assert site.html("contact/index.html").css_first("aside.kb-help") is None

@@ -325,3 +325,63 @@ def test_live_preview_keeps_the_search_index_instead_of_rebuilding_it(
     config.plugins.on_startup(command="serve", dirty=True)
     build(config, dirty=True)
     assert entry.stat().st_mtime_ns == before
+
+
+def test_japanese_pages_get_catalogue_defaults_and_english_pages_keep_theirs(
+    build_site: Callable[..., BuiltSite],
+) -> None:
+    files = bilingual_files()
+    files["docs/en/payments/refunds.md"] = EN_REFUNDS + "\n!!! note\n    Keep the receipt.\n"
+    files["docs/ja/payments/refunds.md"] = (
+        JA_REFUNDS.format(digest=digest_of(files["docs/en/payments/refunds.md"]))
+        + "\n!!! note\n    領収書を保管してください。\n"
+    )
+    files["docs/en/payouts/payouts.md"] = EN_PAYOUTS + "\n!!! tip\n    Check the date.\n"
+    site = build_site(files)
+    ja = site.html("ja/payments/refunds/index.html")
+    assert [t.text() for t in ja.css(".admonition-title")] == ["メモ"]
+    assert {a.attributes["title"] for a in ja.css("a.headerlink")} == {"この見出しへのリンク"}
+    en = site.html("payments/refunds/index.html")
+    assert [t.text() for t in en.css(".admonition-title")] == ["Note"]
+    # A fallback copy is English content (lang="en"): its defaults stay English.
+    fallback = site.html("ja/payouts/payouts/index.html")
+    assert [t.text() for t in fallback.css(".kb-fallback-content .admonition-title")] == ["Tip"]
+
+
+def test_the_sidebar_names_the_site_once_and_labels_the_home_entry_home(
+    build_site: Callable[..., BuiltSite],
+) -> None:
+    site = build_site(bilingual_files())
+    for path, home, site_name in [
+        ("payments/refunds/index.html", "Home", "Fixture Help"),
+        ("ja/payments/refunds/index.html", "ホーム", "Fixture Help"),
+        ("ja/index.html", "ホーム", "Fixture Help"),
+    ]:
+        nav = site.html(path).css_first(".md-nav--primary")
+        entries = nav.css(".md-nav__list > .md-nav__item > .md-nav__link")
+        assert entries[0].text(strip=True) == home, path
+        assert [n.text(strip=True) for n in nav.css("*")].count(site_name) <= 1, path
+        assert nav.css_first(".md-nav__title").text(strip=True) == site_name
+    # On the home page itself the entry is the current one, with its table of contents.
+    current = site.html("ja/index.html").css_first(".md-nav--primary .md-nav__link--active")
+    assert current is not None
+    assert current.text(strip=True) == "ホーム"
+
+
+def test_glossary_text_with_angle_brackets_shows_as_written_in_both_languages(
+    build_site: Callable[..., BuiltSite],
+) -> None:
+    files = bilingual_files()
+    files["glossary.yml"] = GLOSSARY_YML.replace(
+        "Money sent to your bank account.", "'Shown as <b>bold</b>? No, 3 < 5 \\\\ stays.'"
+    ).replace("銀行口座に振り込まれるお金です。", "'<b>入金</b>は3 < 5です。'")
+    files["docs/en/glossary.md"] = EN_GLOSSARY
+    files["docs/ja/glossary.md"] = (
+        "---\ntitle: 用語集\ndescription: 用語です。\nkind: page\nglossary: true\n"
+        f"source_digest: {digest_of(EN_GLOSSARY)}\n---\n\n# 用語集\n\n使う言葉です。\n"
+    )
+    site = build_site(files)
+    english = site.html("glossary/index.html").css_first("article dd").text()
+    assert english == "Shown as <b>bold</b>? No, 3 < 5 \\\\ stays."
+    japanese = site.html("ja/glossary/index.html").css_first("article dd").text()
+    assert japanese == "<b>入金</b>は3 < 5です。"

@@ -254,6 +254,29 @@ def test_a_page_refuses_what_changes_where_it_loads_from(
     assert violations == check_parsed_page(tree, trusted)
 
 
+def test_a_redirect_page_may_refresh_to_a_path_of_its_own_site() -> None:
+    """kb's redirect pages (moved articles, product folders) refresh from their head to a
+    relative path; nothing a browser could read as another origin passes."""
+    trusted = HtmlPolicy(trusted_scripts=frozenset({script_hash(THEME_SCRIPT)}))
+    for target in ("../products/payouts/", "refund-a-payment/", "../../ja/%E5%85%A5%E9%87%91/"):
+        head = f"<meta http-equiv='refresh' content='0; url={target}'>"
+        assert check_page(_page("", head), trusted).violations == [], target
+    for target in (
+        "//evil.example/",
+        "/\\evil.example/",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "../x/?next=https://evil.example/",
+        "x/ y",
+    ):
+        head = f"<meta http-equiv='refresh' content='0; url={target}'>"
+        violations = check_page(_page("", head), trusted).violations
+        assert [v.attribute for v in violations] == ["http-equiv"], target
+    # In the body (where an article's markup lands) no refresh passes, even to a path.
+    body = "<meta http-equiv='refresh' content='0; url=../products/payouts/'>"
+    assert check_page(_page(body), trusted).violations != []
+
+
 def test_inline_script_hashes_leave_data_blocks_and_files_out() -> None:
     html = (
         "<script>a()</script><script type='application/json'>{}</script>"

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from kb.findings import Finding, Rule
 from kb.markdown_scan import ATTRIBUTE_LIST
+from kb.redirects import front_matter_findings
+from kb.related import related_headings
 from kb.resolve import LinkTarget, is_unsafe_url, parse_target
 
 if TYPE_CHECKING:
@@ -43,6 +45,10 @@ def check_article(article: Article, context: RuleContext) -> list[Finding]:
     findings: list[Finding] = []
     if context.wants(Rule.MALFORMED_HEADING):
         findings.extend(_malformed_headings(article))
+    if context.wants(Rule.INVALID_FRONT_MATTER):
+        findings.extend(front_matter_findings(article, context.project.languages))
+    if context.wants(Rule.DUPLICATE_RELATED_SECTION):
+        findings.extend(_duplicate_related_sections(article))
     if context.wants(Rule.UNSAFE_HTML):
         findings.extend(_unsafe_html(article, context))
     if context.wants(*_LINK_RULES):
@@ -81,6 +87,24 @@ def _malformed_headings(article: Article) -> list[Finding]:
                 )
             )
     return findings
+
+
+def _duplicate_related_sections(article: Article) -> list[Finding]:
+    """A related section after the first: the site shows one section, fed by the first."""
+    headings = article.structure.headings
+    found = related_headings([(h.level, h.text, h.explicit_id) for h in headings])
+    first = headings[found[0]] if found else None
+    return [
+        _finding(
+            article,
+            headings[index].line,
+            Rule.DUPLICATE_RELATED_SECTION,
+            f"second related section '## {headings[index].text}' (the first is on line "
+            f"{first.line if first else 1}): the site shows one, with kb's related articles",
+            "move these links into the first related section and remove this heading",
+        )
+        for index in found[1:]
+    ]
 
 
 def _unsafe_html(article: Article, context: RuleContext) -> list[Finding]:

@@ -21,7 +21,8 @@ _STRUCTURE_RULES = (
     Rule.ADMONITION_MISMATCH,
     Rule.TABLE_MISMATCH,
 )
-_UNCOMPARED_KEYS = frozenset({"source_digest", "draft"})
+# Redirects apply to every language: the source article alone may declare them.
+_UNCOMPARED_KEYS = frozenset({"source_digest", "draft", "redirect_from", "aliases"})
 
 
 def check_pair(pair: ArticlePair, context: RuleContext, *, compare_products: bool) -> list[Finding]:
