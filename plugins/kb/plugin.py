@@ -7,6 +7,7 @@ import os
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
+from urllib.parse import urlsplit
 
 from babel.dates import format_date
 from jinja2 import TemplateNotFound
@@ -27,6 +28,8 @@ from kb.findings import Finding, Rule, Severity
 from kb.glossary import Glossary, load_glossary
 from kb.glossary_page import glossary_html
 from kb.i18n_adapter import I18nView, file_language, i18n_view, language_relative_path
+from kb.insights.events import REASONS
+from kb.insights.manifest import PageEntry, build_manifest, write_manifest
 from kb.project import (
     DEFAULT_MAX_SENTENCE_LENGTH,
     DEFAULT_REVIEW_AGE_DAYS,
@@ -56,6 +59,9 @@ if TYPE_CHECKING:
     from mkdocs.utils.templates import TemplateContext
 
 log = get_plugin_logger("kb")
+
+TRACKER = "assets/kb/insights.js"
+"""The tracker script: left out of the site when no insights endpoint is configured."""
 
 TEMPLATES_DIR = str(resources.files("kb") / "templates")
 # Searched before static-i18n's own sitemap template, which it puts first in theme.dirs.
@@ -109,6 +115,32 @@ class _SearchOptions(base.Config):
     Material's, whose `search` plugin can then be left out)."""
 
 
+def _endpoint(value: object) -> None:
+    """An insights endpoint is a path of the site or an http(s) URL."""
+    if value is None:
+        return
+    parts = urlsplit(str(value))
+    if str(value).startswith("/") and not str(value).startswith("//"):
+        return
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return
+    raise ValidationError(
+        f"insights.endpoint {value!r} must be a path (/api/event) or an http(s) URL"
+    )
+
+
+class _InsightsOptions(base.Config):
+    endpoint = c.Optional(c.Type(str))
+    """Where the site's tracker sends feedback, searches and views (`kb collect`'s
+    `/api/event`, a path of the site or a URL). None (the default): no widget, no script, no
+    request."""
+    contact = c.Type(str, default="contact.md")
+    """The contact page, language-relative: linked after "No" and counted in the contact rate."""
+
+    def post_validation(self) -> None:
+        _endpoint(self.endpoint)
+
+
 class _LinksOptions(base.Config):
     cross_language_allowlist = c.ListOfItems(c.Type(str), default=[])
     """URL prefixes that pages of one language may link to in another (`kb links`)."""
@@ -139,6 +171,8 @@ class KbConfig(base.Config):
     """Options of the site search."""
     notices = c.Type(bool, default=True)
     """Show notices on untranslated and outdated translations."""
+    insights = c.SubConfig(_InsightsOptions)
+    """The feedback widget and tracker (`kb collect`, `kb insights`)."""
 
 
 class KbPlugin(BasePlugin[KbConfig]):
@@ -153,6 +187,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.glossary: Glossary | None = None
         self.status: StatusReport | None = None
         self._english_404: str | None = None
+        self._pages: list[PageEntry] = []
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Remember whether this is a live preview, where rebuilds must stay fast."""
@@ -205,6 +240,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             # MkDocs' own walk follows every symlink and reads every file: stop before it.
             lines = "\n".join(_finding_line(finding) for finding in self.result.refused)
             raise PluginError(f"kb: the docs folder holds files the build must not read\n{lines}")
+        self._pages = []
         self.status = None
         if self.config.status.page:
             self.status = translation_status(project, self.result)
@@ -227,6 +263,10 @@ class KbPlugin(BasePlugin[KbConfig]):
         if not self.config.enabled or self.result is None:
             return None
         self._drop_unvetted(files, config)
+        if not self.config.insights.endpoint:
+            tracker = files.get_file_from_path(TRACKER)
+            if tracker is not None:
+                files.remove(tracker)
         view = self._view(config)
         if self.site is None or view is None:
             return files
@@ -487,8 +527,56 @@ class KbPlugin(BasePlugin[KbConfig]):
         kb_page["searchable"] = not (fallback or generated or rel == "index.md" or excluded)
         _extend(context, kb_page=kb_page, kb_strings=site_strings(lang))
         _extend(context, kb_search=self._search_box(lang))
+        state = "generated" if generated else self._state(fallback, status, lang, view)
+        self._record_page(page, config, rel, lang, source_lang, state)
+        _extend(context, kb_insights=self._insights(page, rel, lang, view, generated))
         self._set_switcher(config, rel, have, view)
         return context
+
+    @staticmethod
+    def _state(fallback: bool, status: TranslationStatus | None, lang: str, view: I18nView) -> str:
+        if fallback:
+            return "missing"
+        if lang == view.default_language:
+            return "source"
+        return status.value if status is not None else "current"
+
+    def _record_page(
+        self, page: Page, config: MkDocsConfig, rel: str, lang: str, source_lang: str, state: str
+    ) -> None:
+        """Remember a page for the manifest the collector validates events against."""
+        article = self.result.article(source_lang, rel) if self.result else None
+        base = urlsplit(config.site_url or "").path.rstrip("/")
+        self._pages.append(
+            PageEntry(
+                f"{base}/{page.url}",
+                lang,
+                rel,
+                tuple(article.products or ()) if article is not None else (),
+                state,
+            )
+        )
+
+    def _insights(
+        self, page: Page, rel: str, lang: str, view: I18nView, generated: bool
+    ) -> dict[str, Any] | None:
+        """What the tracker and the feedback widget of a page need; None without an endpoint."""
+        endpoint = self.config.insights.endpoint
+        if not endpoint:
+            return None
+        article = self.result.article(view.default_language, rel) if self.result else None
+        widget = not generated and article is not None and article.kind == "article"
+        contact = self.config.insights.contact
+        contact_url = None
+        if self.result is not None and self.result.article(view.default_language, contact):
+            target = page_path(contact, lang, view.default_language) or "./"
+            contact_url = get_relative_url(target, page.url or "./")
+        return {
+            "config": {"endpoint": endpoint, "lang": lang},
+            "widget": widget,
+            "reasons": list(REASONS),
+            "contact_url": contact_url,
+        }
 
     def _site_context(self, page: Page, rel: str, view: I18nView) -> dict[str, Any]:
         """Breadcrumbs, chips, related articles, product listings and home cards of a page."""
@@ -640,13 +728,23 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     @event_priority(-150)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Index every language with Pagefind; after i18n (-100) has built the last language."""
-        if not self.config.enabled or not self.config.search.enabled:
+        """Write the page manifest and index every language with Pagefind; after i18n (-100)
+        has built the last language."""
+        if not self.config.enabled:
             return
         view = self._view(config)
         if view is not None and view.nested_build:
             return
         site_dir = Path(config.site_dir)
+        if view is not None:
+            manifest = build_manifest(
+                self._pages,
+                source_language=view.default_language,
+                contact=self.config.insights.contact,
+            )
+            write_manifest(manifest, site_dir)
+        if not self.config.search.enabled:
+            return
         if self._serving and (site_dir / BUNDLE_DIR).is_dir():
             # Re-indexing every page takes seconds; a live preview keeps the first index.
             log.info("Search index kept from the first build (mkdocs build refreshes it)")
