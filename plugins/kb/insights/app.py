@@ -1,7 +1,7 @@
 """`kb collect`'s web service: Starlette under uvicorn, `POST /api/event` and `GET /healthz`.
 
 A request goes parse → validate → scrub → buffer; the buffer's thread stores. Answers: 204
-accepted (bots too, which are dropped silently), 400 not a valid event, 403 origin not
+accepted (bots too, and clients without a user agent, which are dropped silently), 400 not a valid event, 403 origin not
 allowed, 413 body over 2 KB, 429 too many events from one client. The client address is used
 only, keyed with a per-process secret, to count its events in memory: it is never stored or
 logged.
@@ -112,7 +112,8 @@ def create_app(
             accepted = validate(parse(bytes(body)), manifest)
         except InvalidEvent:
             return Response(status_code=400, headers=_HEADERS)
-        if not BOTS.search(request.headers.get("user-agent", "")):
+        agent = request.headers.get("user-agent", "")
+        if agent and not BOTS.search(agent):
             buffer.add(scrub_event(accepted, int(time.time())))
         return Response(status_code=204, headers=_HEADERS)
 
