@@ -116,7 +116,9 @@ def test_a_locked_database_is_retried_and_nothing_is_lost(tmp_path: Path) -> Non
 
 def test_a_full_buffer_drops_and_counts(tmp_path: Path, caplog: object) -> None:
     url = migrated(tmp_path)
-    buffer = EventBuffer(lambda: open_store(url), capacity=10, flush_interval=3600, batch_size=10**6)
+    buffer = EventBuffer(
+        lambda: open_store(url), capacity=10, flush_interval=3600, batch_size=10**6
+    )
     accepted = [buffer.add(event) for event in events(15)]
     assert accepted == [True] * 10 + [False] * 5
     assert buffer.health()["dropped"] == 5

@@ -189,7 +189,9 @@ def test_valid_events_are_stored_scrubbed_without_query_strings(collector: Colle
     assert collector.post(event(referrer="https://elsewhere.example/")) == 204
     vote = {**VOTE, "helpful": False, "reason": "unclear", "comment": "<b>me@x.jp</b> 09012345678"}
     assert collector.post(vote) == 204
-    assert collector.post({**SEARCH, "query": "返金 4242 4242 4242 4242", "product": "payouts"}) == 204
+    assert (
+        collector.post({**SEARCH, "query": "返金 4242 4242 4242 4242", "product": "payouts"}) == 204
+    )
     assert collector.post({**CLICK, "target": "/payments/refunds/?from=search", "rank": 3}) == 204
     collector.client.__exit__(None, None, None)  # a graceful stop stores the buffer
     assert sorted(collector.stored(), key=str) == sorted(

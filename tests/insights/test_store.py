@@ -51,11 +51,15 @@ def test_writes_store_events_and_daily_rollups(store_url: str, manifest: PageMan
         store.save_pages(manifest)
         store.write(views(3))
         store.write(views(2, ts=T0 + DAY))
-        store.write([Event("search", "/ja/", "ja", ts=T0, query="返金", query_key="返金", results=0)])
+        store.write(
+            [Event("search", "/ja/", "ja", ts=T0, query="返金", query_key="返金", results=0)]
+        )
         assert store.rows("SELECT COUNT(*) FROM events") == [(6,)]
-        assert store.rows(
-            "SELECT day, type, zero, n FROM daily ORDER BY day, type"
-        ) == [(T0 // DAY, "search", 1, 1), (T0 // DAY, "view", 0, 3), (T0 // DAY + 1, "view", 0, 2)]
+        assert store.rows("SELECT day, type, zero, n FROM daily ORDER BY day, type") == [
+            (T0 // DAY, "search", 1, 1),
+            (T0 // DAY, "view", 0, 3),
+            (T0 // DAY + 1, "view", 0, 2),
+        ]
         assert store.rows("SELECT COUNT(*) FROM pages") == [(len(manifest.pages),)]
         assert store.setting("contact") == "contact.md"
         # Retention: raw events go, the daily counts stay.

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kb.insights.manifest import load_manifest
 from kb.insights.store import open_store
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
 
 
@@ -55,6 +57,8 @@ def serve(
         ) from None
     from kb.insights.buffer import EventBuffer
 
+    _Server = _server_class()
+
     prepare(db_url, site_dir)
     manifest = load_manifest(site_dir)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
@@ -74,4 +78,27 @@ def serve(
         date_header=False,
         lifespan="on",
     )
-    uvicorn.Server(config).run()
+    _Server(config).run()
+    log = logging.getLogger("kb.insights")
+    health = buffer.health()
+    log.info(
+        "kb collect: stopped; %d events stored, %d dropped", health["stored"], health["dropped"]
+    )
+
+
+def _server_class() -> type[Any]:
+    import uvicorn
+
+    class Server(uvicorn.Server):
+        """uvicorn's server, but a stop by SIGTERM or SIGINT, once everything is stored, is a
+        normal exit (uvicorn raises the signal again, which ends the process with it)."""
+
+        @contextlib.contextmanager
+        def capture_signals(self) -> Iterator[None]:
+            with super().capture_signals():
+                yield
+                captured = getattr(self, "_captured_signals", None)
+                if isinstance(captured, list):
+                    captured.clear()
+
+    return Server
