@@ -2,9 +2,9 @@
 
 A request goes parse → validate → scrub → buffer; the buffer's thread stores. Answers: 204
 accepted (bots and clients without a user agent too, which are dropped silently), 400 not a
-valid event, 403 origin not allowed, 413 body over 2 KB, 429 too many events from one client. The client address is used
-only, keyed with a per-process secret, to count its events in memory: it is never stored or
-logged.
+valid event, 403 origin not allowed, 413 body over 2 KB, 429 too many events from one client.
+The client address is used only, keyed with a per-process secret, to count its events in
+memory: it is never stored or logged.
 """
 
 from __future__ import annotations
