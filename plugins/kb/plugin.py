@@ -129,16 +129,23 @@ def _endpoint(value: object) -> None:
     )
 
 
+class _Endpoint(base.BaseConfigOption[str]):
+    """Where the tracker sends events: a path of the site or an http(s) URL."""
+
+    def run_validation(self, value: object) -> str:
+        if not isinstance(value, str):
+            raise ValidationError(f"insights.endpoint must be text, not {type(value).__name__}")
+        _endpoint(value)
+        return value
+
+
 class _InsightsOptions(base.Config):
-    endpoint = c.Optional(c.Type(str))
+    endpoint = c.Optional(_Endpoint())
     """Where the site's tracker sends feedback, searches and views (`kb collect`'s
     `/api/event`, a path of the site or a URL). None (the default): no widget, no script, no
     request."""
     contact = c.Type(str, default="contact.md")
     """The contact page, language-relative: linked after "No" and counted in the contact rate."""
-
-    def post_validation(self) -> None:
-        _endpoint(self.endpoint)
 
 
 class _LinksOptions(base.Config):
