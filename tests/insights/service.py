@@ -26,8 +26,10 @@ def free_port() -> int:
 class CollectorProcess:
     """`kb collect` in a subprocess; `stop()` sends SIGTERM and waits for the exit."""
 
-    def __init__(self, db: str, site_dir: Path, origin: str, *, rate_limit: int = 0) -> None:
-        self.port = free_port()
+    def __init__(
+        self, db: str, site_dir: Path, origin: str, *, rate_limit: int = 0, port: int = 0
+    ) -> None:
+        self.port = port or free_port()
         self.origin = origin
         self.process = subprocess.Popen(
             [
