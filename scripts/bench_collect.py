@@ -347,8 +347,10 @@ def main() -> None:
         folder = Path(tmp)
         paths = site(folder / "site")
         payloads = bodies(paths)
+        load_average = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(
-            f"machine: {os.cpu_count()} cores; {len(paths)} pages; {len(payloads)} distinct events"
+            f"machine: {os.cpu_count()} cores, load average {load_average}; "
+            f"{len(paths)} pages; {len(payloads)} distinct events"
         )
         run("SQLite", f"sqlite:///{folder / 'a.sqlite3'}", folder / "site", payloads, args)
         crash("SQLite", f"sqlite:///{folder / 'b.sqlite3'}", folder / "site", payloads, args)
