@@ -143,9 +143,9 @@ def build_report(
         return not (options.product and options.product not in entry.products)
 
     rows = store.rows(
-        'SELECT type, page, language, referrer, helpful, reason, query_key, product, zero, "rank", '
+        "SELECT type, page, language, referrer, helpful, reason, query_key, product, zero, "
         "SUM(n) FROM daily WHERE day >= ? AND day <= ? GROUP BY type, page, language, referrer, "
-        'helpful, reason, query_key, product, zero, "rank"',
+        "helpful, reason, query_key, product, zero",
         (first, today),
     )
     views: Counter[str] = Counter()
@@ -156,7 +156,7 @@ def build_report(
     zero: Counter[tuple[str, str, str]] = Counter()
     searched: Counter[tuple[str, str, str]] = Counter()
     clicks: Counter[tuple[str, str]] = Counter()
-    for kind, page, language, referrer, vote, reason, key, product, no_result, _, n in rows:
+    for kind, page, language, referrer, vote, reason, key, product, no_result, n in rows:
         n = int(n)
         if kind == "view":
             views[page] += n

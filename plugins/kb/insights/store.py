@@ -50,10 +50,10 @@ ROLLUP_KEYS = (
     "query_key",
     "product",
     "zero",
-    "rank",
-    "target",
 )
-"""Columns of the daily rollup's key: every dimension a report counts by ('' or -1 for none)."""
+"""Columns of the daily rollup's key: every dimension a report counts by ('' or -1 for none).
+A view's referrer is kept only on the contact page (for the contact rate), and a click's rank
+and target only in the raw events: the rollups stay small whatever the traffic."""
 
 _MIGRATIONS: dict[int, tuple[str, ...]] = {
     1: (
@@ -67,10 +67,9 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
             day INTEGER NOT NULL, type TEXT NOT NULL, page TEXT NOT NULL,
             language TEXT NOT NULL, referrer TEXT NOT NULL, helpful INTEGER NOT NULL,
             reason TEXT NOT NULL, query_key TEXT NOT NULL, product TEXT NOT NULL,
-            zero INTEGER NOT NULL, "rank" INTEGER NOT NULL, target TEXT NOT NULL,
-            n BIGINT NOT NULL,
+            zero INTEGER NOT NULL, n BIGINT NOT NULL,
             PRIMARY KEY (day, type, page, language, referrer, helpful, reason, query_key,
-                         product, zero, "rank", target))""",
+                         product, zero))""",
         """CREATE TABLE IF NOT EXISTS pages (
             path TEXT PRIMARY KEY, language TEXT NOT NULL, article TEXT NOT NULL,
             products TEXT NOT NULL, state TEXT NOT NULL)""",
@@ -104,8 +103,13 @@ def _event_row(event: Event) -> tuple[Any, ...]:
     )
 
 
-def rollup(events: Iterable[Event]) -> list[tuple[Any, ...]]:
-    """Count events by day and every dimension; rows sorted, so that writers lock in order."""
+def rollup(events: Iterable[Event], contact: frozenset[str] = frozenset()) -> list[tuple[Any, ...]]:
+    """Count events by day and every dimension; rows sorted, so that writers lock in order.
+
+    Args:
+        events: A batch.
+        contact: The contact pages, whose views are counted by referrer.
+    """
     counts: Counter[tuple[Any, ...]] = Counter()
     for event in events:
         counts[
@@ -114,14 +118,12 @@ def rollup(events: Iterable[Event]) -> list[tuple[Any, ...]]:
                 event.type,
                 event.page,
                 event.language,
-                event.referrer or "",
+                (event.referrer or "") if event.page in contact else "",
                 -1 if event.helpful is None else int(event.helpful),
                 event.reason or "",
                 event.query_key or "",
                 event.product or "",
                 int(event.results == 0),
-                event.rank or 0,
-                event.target or "",
             )
         ] += 1
     return [(*key, n) for key, n in sorted(counts.items())]
@@ -152,6 +154,8 @@ class EventStore(ABC):
 
     dialect: str
     """`sqlite` or `postgresql`."""
+    _contact: frozenset[str] | None = None
+    """The contact pages (read from the pages table at the first write)."""
 
     @abstractmethod
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]: ...
@@ -215,8 +219,16 @@ class EventStore(ABC):
             return
         self._begin()
         try:
+            if self._contact is None:
+                self._contact = frozenset(
+                    row[0]
+                    for row in self._execute(
+                        "SELECT path FROM pages WHERE article = "
+                        "(SELECT value FROM settings WHERE key = 'contact')"
+                    )
+                )
             self._write_events([_event_row(event) for event in events])
-            self._executemany(_UPSERT_DAILY, rollup(events))
+            self._executemany(_UPSERT_DAILY, rollup(events, self._contact))
         except BaseException:
             self.rollback()
             raise
