@@ -140,3 +140,21 @@ def test_a_database_down_at_stop_is_reported_as_dropped(tmp_path: Path) -> None:
     assert health["dropped"] == 7
     assert health["stored"] == 0
     assert "connection refused" in health["last_error"]
+
+
+def test_raw_events_past_the_retention_are_deleted_and_daily_counts_stay(tmp_path: Path) -> None:
+    url = migrated(tmp_path)
+    old = int(time.time()) - 3 * 86_400
+    buffer = EventBuffer(lambda: open_store(url), retention_days=2)
+    buffer.start()
+    for event in events(5):
+        buffer.add(event)
+    for i in range(4):
+        buffer.add(Event("view", "/", "en", ts=old + i))
+    buffer.close()
+    assert count(url) == 5
+    store = open_store(url)
+    try:
+        assert store.rows("SELECT SUM(n) FROM daily") == [(9,)]
+    finally:
+        store.close()

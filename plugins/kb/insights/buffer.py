@@ -138,8 +138,7 @@ class EventBuffer:
                 backoff = min(backoff * 2, 2.0)
                 continue
             backoff = self._interval
-            if not batch:
-                self._prune()
+            self._prune()
             if stopping and not self._pending:
                 self._close_store()
                 return
