@@ -143,9 +143,9 @@ def build_report(
         return not (options.product and options.product not in entry.products)
 
     rows = store.rows(
-        "SELECT type, page, language, referrer, helpful, reason, query_key, product, zero, "
-        "SUM(n) FROM daily WHERE day >= ? AND day <= ? GROUP BY type, page, language, referrer, "
-        "helpful, reason, query_key, product, zero",
+        # Summed below: a GROUP BY here would sort every row first, which costs more.
+        "SELECT type, page, language, referrer, helpful, reason, query_key, product, zero, n "
+        "FROM daily WHERE day >= ? AND day <= ?",
         (first, today),
     )
     views: Counter[str] = Counter()
