@@ -27,6 +27,8 @@ examples:
   kb start-translation docs/en/payouts/payout-schedule.md --language ja
   kb rules
   kb links site                             check the built site's links (after mkdocs build)
+  kb collect --db sqlite:///insights.sqlite3 --site-dir site --origin https://help.example
+  kb insights --db sqlite:///insights.sqlite3 --language ja --format html --output report.html
 
 exit status: 0 no errors, 1 errors (warnings too with --strict), 2 usage or configuration error
 """
@@ -271,6 +273,9 @@ def build_parser() -> argparse.ArgumentParser:
     from kb.links_cli import add_links_parser
 
     add_links_parser(commands)
+    from kb.insights_cli import add_insights_parsers
+
+    add_insights_parsers(commands)
     return parser
 
 

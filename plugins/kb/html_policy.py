@@ -254,6 +254,10 @@ _PAGE_ELEMENTS: dict[str, frozenset[str]] = {
         }
     ),
     "button": frozenset({"type"}),
+    # kb's feedback widget (insights): a form with no action, sent by kb's own script.
+    "fieldset": frozenset({"name", "disabled"}),
+    "legend": frozenset(),
+    "textarea": frozenset({"name", "maxlength", "rows", "cols", "required", "disabled"}),
     "select": frozenset({"name"}),
     "option": frozenset({"value", "selected"}),
     "noscript": frozenset(),

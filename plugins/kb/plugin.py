@@ -7,7 +7,7 @@ import os
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from babel.dates import format_date
 from jinja2 import TemplateNotFound
@@ -38,6 +38,8 @@ from kb.html_policy import (
     inline_script_hashes,
 )
 from kb.i18n_adapter import I18nView, file_language, i18n_view, language_relative_path
+from kb.insights.events import REASONS
+from kb.insights.manifest import PageEntry, build_manifest, write_manifest
 from kb.localize import localize_defaults
 from kb.output_check import nearest_line, violation_finding
 from kb.project import (
@@ -74,6 +76,9 @@ if TYPE_CHECKING:
     from mkdocs.utils.templates import TemplateContext
 
 log = get_plugin_logger("kb")
+
+TRACKER = "assets/kb/insights.js"
+"""The tracker script: left out of the site when no insights endpoint is configured."""
 
 TEMPLATES_DIR = str(resources.files("kb") / "templates")
 # Searched before static-i18n's own sitemap template, which it puts first in theme.dirs.
@@ -127,6 +132,39 @@ class _SearchOptions(base.Config):
     Material's, whose `search` plugin can then be left out)."""
 
 
+def _endpoint(value: object) -> None:
+    """An insights endpoint is a path of the site or an http(s) URL."""
+    if value is None:
+        return
+    parts = urlsplit(str(value))
+    if str(value).startswith("/") and not str(value).startswith("//"):
+        return
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return
+    raise ValidationError(
+        f"insights.endpoint {value!r} must be a path (/api/event) or an http(s) URL"
+    )
+
+
+class _Endpoint(base.BaseConfigOption[str]):
+    """Where the tracker sends events: a path of the site or an http(s) URL."""
+
+    def run_validation(self, value: object) -> str:
+        if not isinstance(value, str):
+            raise ValidationError(f"insights.endpoint must be text, not {type(value).__name__}")
+        _endpoint(value)
+        return value
+
+
+class _InsightsOptions(base.Config):
+    endpoint = c.Optional(_Endpoint())
+    """Where the site's tracker sends feedback, searches and views (`kb collect`'s
+    `/api/event`, a path of the site or a URL). None (the default): no widget, no script, no
+    request."""
+    contact = c.Type(str, default="contact.md")
+    """The contact page, language-relative: linked after "No" and counted in the contact rate."""
+
+
 class _LinksOptions(base.Config):
     cross_language_allowlist = c.ListOfItems(c.Type(str), default=[])
     """URL prefixes that pages of one language may link to in another (`kb links`)."""
@@ -160,6 +198,8 @@ class KbConfig(base.Config):
     redirects = c.Type(dict, default={})
     """Old paths of moved or renamed articles and their new paths (`old.md: new.md`), in every
     language; articles may also list theirs in front matter (`redirect_from:`/`aliases:`)."""
+    insights = c.SubConfig(_InsightsOptions)
+    """The feedback widget and tracker (`kb collect`, `kb insights`)."""
 
 
 class KbPlugin(BasePlugin[KbConfig]):
@@ -187,6 +227,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self.connect_origins: list[str] = []
         """Origins the site's scripts may send requests to besides its own, for the policy in
         `_headers` (e.g. the insights tracker's endpoint: `kb.csp.origin_of(endpoint)`)."""
+        self._pages: list[PageEntry] = []
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Remember whether this is a live preview, where rebuilds must stay fast."""
@@ -248,6 +289,7 @@ class KbPlugin(BasePlugin[KbConfig]):
             # MkDocs' own walk follows every symlink and reads every file: stop before it.
             lines = "\n".join(_finding_line(finding) for finding in self.result.refused)
             raise PluginError(f"kb: the docs folder holds files the build must not read\n{lines}")
+        self._pages = []
         self.status = None
         if self.config.status.page:
             self.status = translation_status(project, self.result)
@@ -299,6 +341,10 @@ class KbPlugin(BasePlugin[KbConfig]):
         if not self.config.enabled or self.result is None:
             return None
         self._drop_unvetted(files, config)
+        if not self.config.insights.endpoint:
+            tracker = files.get_file_from_path(TRACKER)
+            if tracker is not None:
+                files.remove(tracker)
         view = self._view(config)
         if self.site is None or view is None:
             return files
@@ -606,8 +652,56 @@ class KbPlugin(BasePlugin[KbConfig]):
         _extend(context, kb_page=kb_page, kb_strings=site_strings(lang))
         _extend(context, kb_search=self._search_box(lang))
         _extend(context, kb_help=self._help_links(lang, view.default_language))
+        state = "generated" if generated else self._state(fallback, status, lang, view)
+        self._record_page(page, config, rel, lang, source_lang, state)
+        _extend(context, kb_insights=self._insights(page, rel, lang, view, generated))
         self._set_switcher(config, rel, have, view)
         return context
+
+    @staticmethod
+    def _state(fallback: bool, status: TranslationStatus | None, lang: str, view: I18nView) -> str:
+        if fallback:
+            return "missing"
+        if lang == view.default_language:
+            return "source"
+        return status.value if status is not None else "current"
+
+    def _record_page(
+        self, page: Page, config: MkDocsConfig, rel: str, lang: str, source_lang: str, state: str
+    ) -> None:
+        """Remember a page for the manifest the collector validates events against."""
+        article = self.result.article(source_lang, rel) if self.result else None
+        base = urlsplit(config.site_url or "").path.rstrip("/")
+        self._pages.append(
+            PageEntry(
+                f"{base}/{page.url}",
+                lang,
+                rel,
+                tuple(article.products or ()) if article is not None else (),
+                state,
+            )
+        )
+
+    def _insights(
+        self, page: Page, rel: str, lang: str, view: I18nView, generated: bool
+    ) -> dict[str, Any] | None:
+        """What the tracker and the feedback widget of a page need; None without an endpoint."""
+        endpoint = self.config.insights.endpoint
+        if not endpoint:
+            return None
+        article = self.result.article(view.default_language, rel) if self.result else None
+        widget = not generated and article is not None and article.kind == "article"
+        contact = self.config.insights.contact
+        contact_url = None
+        if self.result is not None and self.result.article(view.default_language, contact):
+            target = page_path(contact, lang, view.default_language) or "./"
+            contact_url = get_relative_url(target, page.url or "./")
+        return {
+            "config": {"endpoint": endpoint, "lang": lang},
+            "widget": widget,
+            "reasons": list(REASONS),
+            "contact_url": contact_url,
+        }
 
     def _site_context(self, page: Page, rel: str, view: I18nView) -> dict[str, Any]:
         """Breadcrumbs, chips, related articles, product listings and home cards of a page."""
@@ -870,6 +964,15 @@ class KbPlugin(BasePlugin[KbConfig]):
             )
         )
 
+    def _connect_origins(self) -> list[str]:
+        """Other origins the site's scripts send to: the insights endpoint when it is a URL of
+        another site (a path of the site needs nothing beyond `'self'`)."""
+        origins = list(self.connect_origins)
+        endpoint = self.config.insights.endpoint
+        if endpoint and urlsplit(endpoint).scheme:
+            origins.append(endpoint)
+        return origins
+
     def _write_policy(self, site_dir: Path) -> None:
         """Write `site/_headers` with the policy the pages need (kb/csp.py)."""
         frames = []
@@ -880,7 +983,7 @@ class KbPlugin(BasePlugin[KbConfig]):
                 log.warning("content.embed_allowlist: %r is no https URL prefix", prefix)
         try:
             policy = content_security_policy(
-                self._inline_scripts, connect_origins=self.connect_origins, frame_origins=frames
+                self._inline_scripts, connect_origins=self._connect_origins(), frame_origins=frames
             )
             write_headers(site_dir, policy)
         except (PolicyError, OSError) as error:
@@ -953,8 +1056,8 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     @event_priority(-150)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write redirect pages and the Content-Security-Policy, and index every language with
-        Pagefind; after i18n (-100) has built the last language."""
+        """Write redirect pages, the Content-Security-Policy and the page manifest, and index
+        every language with Pagefind; after i18n (-100) has built the last language."""
         if not self.config.enabled:
             return
         view = self._view(config)
@@ -963,6 +1066,13 @@ class KbPlugin(BasePlugin[KbConfig]):
         self._write_redirects(config, view)
         site_dir = Path(config.site_dir)
         self._write_policy(site_dir)
+        if view is not None:
+            manifest = build_manifest(
+                self._pages,
+                source_language=view.default_language,
+                contact=self.config.insights.contact,
+            )
+            write_manifest(manifest, site_dir)
         if not self.config.search.enabled:
             return
         if self._serving and (site_dir / BUNDLE_DIR).is_dir():

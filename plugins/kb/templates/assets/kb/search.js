@@ -374,6 +374,10 @@
           }));
           root.dataset.query = query;
           root.dataset.product = product ? product.value : "";
+          /* For assets/kb/insights.js, which records the query once it is settled. */
+          root.dispatchEvent(new CustomEvent("kb-search", {
+            detail: { query: query, results: ranked.total, product: (product && product.value) || null }
+          }));
         });
       })
       .catch(function () {
