@@ -60,6 +60,7 @@ from kb.site_model import ArticleEntry, SiteModel
 from kb.slugs import heading_ids, with_heading_ids
 from kb.status import StatusReport, translation_status
 from kb.status_page import status_context
+from kb.synonyms import synonym_table
 from kb.tables import focusable_tables
 from kb.terminal import printable
 from kb.urls import absolute_url, alternates, page_path
@@ -1080,7 +1081,9 @@ class KbPlugin(BasePlugin[KbConfig]):
             log.info("Search index kept from the first build (mkdocs build refreshes it)")
             return
         try:
-            result = build_search_index(site_dir)
+            default = view.default_language if view else "en"
+            synonyms = synonym_table(self.glossary, default) if self.glossary else None
+            result = build_search_index(site_dir, synonyms=synonyms)
         except SearchIndexError as error:
             raise PluginError(f"kb: could not build the search index\n{error}") from error
         counts = ", ".join(f"{lang}: {count}" for lang, count in sorted(result.pages.items()))

@@ -163,7 +163,8 @@ def redirect_page(
         strings: The site strings of `language`.
 
     Returns:
-        A complete HTML document, with no script (it works under a strict CSP and without JS).
+        A complete HTML document, with no script (it works under a strict CSP and without JS);
+        `data-kb-redirect` on `<html>` marks it as kb's own (no article can set that).
     """
     href = html.escape(target_url)
     canonical_link = ""
@@ -171,7 +172,7 @@ def redirect_page(
         canonical_link = f'<link rel="canonical" href="{html.escape(canonical)}">\n'
     return (
         "<!DOCTYPE html>\n"
-        f'<html lang="{html.escape(language)}">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{html.escape(language)}" data-kb-redirect>\n<head>\n<meta charset="utf-8">\n'
         f"<title>{html.escape(strings['redirect_title'])}</title>\n"
         '<meta name="robots" content="noindex">\n'
         f"{canonical_link}"

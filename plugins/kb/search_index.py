@@ -24,6 +24,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from kb.cjk import NO_SPACE_LANGUAGES
 from kb.search_text import ends_in_run, segment_keeping_edges
+from kb.synonyms import SynonymTable, with_synonyms
 
 BUNDLE_DIR = "pagefind"
 """Where the bundle goes, relative to the site directory."""
@@ -61,9 +62,9 @@ _BLOCKS = frozenset(
     | {"figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "li"}
     | {"main", "nav", "p", "section", "summary", "td", "th"}
 )
-# What kb ends such a block with instead: an ideographic full stop of its own, outside the
-# element (so headings, which Pagefind keeps as section titles, stay as written).
+# What kb ends such a block with instead: an ideographic full stop of its own.
 _BLOCK_END = " \u3002 "
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _TAG_NAME = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
 _KEEP = re.compile(r"\s(?:id|data-pagefind-[a-z-]+)=")
 
@@ -150,7 +151,10 @@ def index_copy(html: str, language: str | None) -> str:
         text.clear()
         closes_block = not raw and name is not None and bool(name.group(1)) and tag in _BLOCKS
         if closes_block and ends_in_run(segmented):
-            out += [segmented.rstrip() + " ", part, _BLOCK_END]
+            if tag in _HEADINGS:  # outside: Pagefind keeps heading text as section titles
+                out += [segmented.rstrip() + " ", part, _BLOCK_END]
+            else:  # inside: an ignored element (`data-pagefind-ignore`) keeps it too
+                out += [segmented.rstrip() + _BLOCK_END.rstrip(), part]
             continue
         out.append(segmented)
         out.append(part)
@@ -184,7 +188,11 @@ def pagefind_binary() -> Path:
 
 
 def build_search_index(
-    site_dir: Path, *, binary: Path | None = None, timeout: float = 600
+    site_dir: Path,
+    *,
+    binary: Path | None = None,
+    timeout: float = 600,
+    synonyms: SynonymTable | None = None,
 ) -> SearchIndexResult:
     """Index the built site's pages that carry `data-pagefind-body`, one index per language.
 
@@ -192,6 +200,7 @@ def build_search_index(
         site_dir: The built site.
         binary: The Pagefind executable; by default the one `pagefind-bin` ships.
         timeout: Seconds before Pagefind is given up on.
+        synonyms: Glossary synonyms per language (`kb/synonyms.py`), added to the copies.
 
     Returns:
         Where the bundle was written and how many pages of each language it holds.
@@ -213,7 +222,10 @@ def build_search_index(
             language = page_language(html)
             target = copy_root / path.relative_to(site_dir)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(index_copy(indexed_part(html, language), language), encoding="utf-8")
+            copy = indexed_part(html, language)
+            if synonyms:
+                copy = with_synonyms(copy, language, synonyms)
+            target.write_text(index_copy(copy, language), encoding="utf-8")
             key = language or "unknown"
             pages[key] = pages.get(key, 0) + 1
         if bundle.exists():

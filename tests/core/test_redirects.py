@@ -89,7 +89,7 @@ def test_a_redirect_page_works_without_script_and_is_canonical_and_noindex() -> 
     assert '<meta name="robots" content="noindex">' in page
     assert '<a href="../refunds/">へ</a>' in page
     assert "<script" not in page
-    assert '<html lang="ja">' in page
+    assert '<html lang="ja" data-kb-redirect>' in page
 
 
 def test_bad_redirect_options_are_a_configuration_error(tmp_path: Path) -> None:

@@ -70,7 +70,7 @@ JA_PAGE = (
 def test_a_japanese_page_is_copied_as_bigrams_without_inline_tags() -> None:
     copy = index_copy(JA_PAGE, "ja")
     assert '<h2 id="timing">返金 金の の時 時期 </h2> 。 ' in copy
-    assert "<p>返金 金す する 。 amount を省 省略 </p> 。 " in copy
+    assert "<p>返金 金す する 。 amount を省 省略 。</p>" in copy
     assert 'data-pagefind-filter="product:payments" href="x">カー ード ド決 決済</a>' in copy
     assert '<span id="keep">振込</span>手数 数料' in copy
     assert '<script>var q = "返金";</script>' in copy
@@ -79,7 +79,8 @@ def test_a_japanese_page_is_copied_as_bigrams_without_inline_tags() -> None:
 
 def test_a_block_ending_in_japanese_ends_with_a_full_stop_of_its_own() -> None:
     # Pagefind would end `<h1>…する</h1>` with "." glued to the last term (`する.`), which
-    # excerpts show as `返金すする`: kb ends the block itself, outside the heading.
+    # excerpts show as `返金すする`: kb ends the block itself (outside a heading, whose text
+    # Pagefind keeps as the section's title; inside other blocks, which may be ignored).
     page = (
         '<h1 id="r">決済を返金する</h1><p>オンラインの<strong>決済</strong></p>'
         "<ul><li><p>項目</p></li></ul><p>API</p><p>終わりです。</p><h2>Webhook</h2>"
@@ -87,8 +88,8 @@ def test_a_block_ending_in_japanese_ends_with_a_full_stop_of_its_own() -> None:
     copy = index_copy(page, "ja")
     assert copy == (
         '<h1 id="r">決済 済を を返 返金 金す する </h1> 。 '
-        "<p>オン ンラ ライ イン ンの の決 決済 </p> 。 "
-        "<ul><li><p>項目 </p> 。 </li></ul><p>API</p><p>終わ わり りで です 。</p><h2>Webhook</h2>"
+        "<p>オン ンラ ライ イン ンの の決 決済 。</p>"
+        "<ul><li><p>項目 。</p></li></ul><p>API</p><p>終わ わり りで です 。</p><h2>Webhook</h2>"
     )
 
 
@@ -186,6 +187,8 @@ def test_the_golden_set_has_forty_queries_that_each_name_a_real_article(language
         article = REPO / "docs" / language / f"{query['expect']}.md"
         assert article.is_file(), query
         text = unicodedata.normalize("NFKC", article.read_text(encoding="utf-8")).lower()
+        if query["kind"] == "synonym":
+            continue  # found through glossary.yml (test_synonyms.py), not the article's words
         for word in unicodedata.normalize("NFKC", query["q"]).lower().split():
             assert word in text, (query, word)
 

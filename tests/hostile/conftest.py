@@ -18,9 +18,12 @@ A payload must end as a finding with file and line (the strict build fails) or a
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import json
 import os
+import posixpath
+import re
 import resource
 import subprocess
 import sys
@@ -335,6 +338,24 @@ def hostile_browser(request: pytest.FixtureRequest) -> Any:
     return request.getfixturevalue("chromium")
 
 
+_REDIRECT = re.compile(r'<meta http-equiv="refresh" content="0; url=([^"]*)">')
+
+
+def _check_redirect(site: Path, relative: str) -> list[Incident]:
+    """A kb redirect page may only lead to a page of the same site that exists."""
+    text = (site / relative).read_text(encoding="utf-8")
+    targets = _REDIRECT.findall(text)
+    if len(targets) != 1 or "<script" in text:
+        return [Incident(relative, "navigation", f"not kb's redirect page: {targets}")]
+    target = html.unescape(targets[0])
+    parts = urlsplit(target)
+    resolved = posixpath.normpath(posixpath.join(posixpath.dirname(relative), parts.path))
+    page = site / resolved / "index.html" if target.endswith("/") else site / resolved
+    if parts.scheme or parts.netloc or resolved.startswith("..") or not page.is_file():
+        return [Incident(relative, "navigation", f"redirect to {target}")]
+    return []
+
+
 @dataclass
 class Crawler:
     """Loads every page of a built site in Chromium and records what no inert page does."""
@@ -362,7 +383,10 @@ class Crawler:
         found: list[Incident] = []
         try:
             for relative in pages:
-                found.extend(self._visit(base, relative, _redirect_target(site / relative)))
+                redirect = _redirect_target(site / relative)
+                if redirect is not None:  # where it leads: a page of this site that exists
+                    found.extend(_check_redirect(site, relative))
+                found.extend(self._visit(base, relative, redirect))
         finally:
             httpd.shutdown()
             httpd.server_close()
