@@ -24,6 +24,7 @@ from kb.articles import read_page_source
 from kb.catalog import site_strings
 from kb.check import CheckResult, TranslationStatus, run_check
 from kb.cjk import NO_SPACE_LANGUAGES, join_cjk_line_breaks
+from kb.compact_html import compact_html
 from kb.csp import PolicyError, content_security_policy, origin_of, write_headers
 from kb.escaping import autoescape_templates, escape_page, text
 from kb.findings import Finding, Rule, Severity
@@ -862,12 +863,17 @@ class KbPlugin(BasePlugin[KbConfig]):
         return self._english_404
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Check the whole built page (theme, kb's templates, the body) against the output
-        allowlist; remember the theme's inline scripts it runs for the policy."""
+        """Drop the theme's indentation (`kb/compact_html.py`), then check the whole built page
+        (theme, kb's templates, the body) against the output allowlist; remember the theme's
+        inline scripts it runs for the policy."""
         if not self.config.enabled:
             return None
         return self._check_built_page(
-            output, config, key=self._page_key(page, config), dest=page.file.dest_uri, page=page
+            compact_html(output),
+            config,
+            key=self._page_key(page, config),
+            dest=page.file.dest_uri,
+            page=page,
         )
 
     def _check_built_page(
