@@ -56,7 +56,7 @@ from kb.related import merge_related, take_related_section
 from kb.rules.metadata import HOST_CONFIGURATION_FILES, PAGE_TEMPLATES
 from kb.safe_text import ICON_ID
 from kb.search_box import search_box_settings
-from kb.search_index import BUNDLE_DIR, SearchIndexError, build_search_index
+from kb.search_index import BUNDLE_DIR, PreparedCopies, SearchIndexError, build_search_index
 from kb.site_model import ArticleEntry, SiteModel
 from kb.slugs import heading_ids, with_heading_ids
 from kb.status import StatusReport, translation_status
@@ -212,6 +212,8 @@ class KbPlugin(BasePlugin[KbConfig]):
     def __init__(self) -> None:
         self.result: CheckResult | None = None
         self._serving = False
+        self._search_copies: PreparedCopies | None = None
+        self._site_root = ""
         self.site: SiteModel | None = None
         self.glossary: Glossary | None = None
         self.status: StatusReport | None = None
@@ -310,6 +312,19 @@ class KbPlugin(BasePlugin[KbConfig]):
             view.languages if view else (project.source_language,),
             project.source_language,
         )
+        self._start_search_copies(config, view)
+
+    def _start_search_copies(self, config: MkDocsConfig, view: I18nView | None) -> None:
+        """Prepare the search index's copies of the pages while they are built (a worker
+        process, `kb/search_index.py`); not in a live preview, which keeps its first index."""
+        if self._search_copies is not None:
+            self._search_copies.close()
+        self._search_copies = None
+        self._site_root = os.path.abspath(config.site_dir)
+        if self.config.search.enabled and not self._serving:
+            default = view.default_language if view else "en"
+            synonyms = synonym_table(self.glossary, default) if self.glossary else None
+            self._search_copies = PreparedCopies(synonyms)
 
     def _published(self, language: str, rel: str) -> bool:
         """True when the site shows article `rel` of `language`: it exists, is no draft, and
@@ -865,16 +880,21 @@ class KbPlugin(BasePlugin[KbConfig]):
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
         """Drop the theme's indentation (`kb/compact_html.py`), then check the whole built page
         (theme, kb's templates, the body) against the output allowlist; remember the theme's
-        inline scripts it runs for the policy."""
+        inline scripts it runs for the policy; hand it to the search index's copies."""
         if not self.config.enabled:
             return None
-        return self._check_built_page(
+        html = self._check_built_page(
             compact_html(output),
             config,
             key=self._page_key(page, config),
             dest=page.file.dest_uri,
             page=page,
         )
+        if self._search_copies is not None:
+            written = os.path.join(os.path.abspath(config.site_dir), page.file.dest_path)
+            rel = os.path.relpath(written, self._site_root).replace(os.sep, "/")
+            self._search_copies.add(rel, html)
+        return html
 
     def _check_built_page(
         self, output: str, config: MkDocsConfig, *, key: str, dest: str, page: Page | None
@@ -1061,6 +1081,12 @@ class KbPlugin(BasePlugin[KbConfig]):
         if written:
             log.info("Redirect pages: %d (old URLs of moved articles and product folders)", written)
 
+    def on_build_error(self, *, error: Exception) -> None:
+        """Stop the worker preparing the search index's copies of a build that failed."""
+        if self._search_copies is not None:
+            self._search_copies.close()
+            self._search_copies = None
+
     @event_priority(-150)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write redirect pages, the Content-Security-Policy and the page manifest, and index
@@ -1089,7 +1115,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         try:
             default = view.default_language if view else "en"
             synonyms = synonym_table(self.glossary, default) if self.glossary else None
-            result = build_search_index(site_dir, synonyms=synonyms)
+            copies, self._search_copies = self._search_copies, None
+            result = build_search_index(site_dir, synonyms=synonyms, prepared=copies)
         except SearchIndexError as error:
             raise PluginError(f"kb: could not build the search index\n{error}") from error
         counts = ", ".join(f"{lang}: {count}" for lang, count in sorted(result.pages.items()))
