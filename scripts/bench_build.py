@@ -89,8 +89,10 @@ CPU_SECONDS: dict[Path, list[float]] = {}
 steadier than wall time on a machine shared with other jobs."""
 
 
-def time_build(config: Path) -> float:
+def time_build(config: Path, kb_source: Path | None = None) -> float:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if kb_source is not None:  # kb imported from another checkout's plugins/ (--baseline)
+        env["PYTHONPATH"] = str(kb_source)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
@@ -206,7 +208,11 @@ PROFILE_PARTS = (
     ("Jinja rendering (Template.render)", "jinja2/environment.py", "render"),
     ("kb page context (on_page_context)", os.path.join("kb", "plugin.py"), "on_page_context"),
     ("kb body allowlist (on_page_content)", os.path.join("kb", "plugin.py"), "on_page_content"),
-    ("kb output allowlist (on_post_page)", os.path.join("kb", "plugin.py"), "on_post_page"),
+    (
+        "kb on_post_page (output allowlist; compaction and search copies once added)",
+        os.path.join("kb", "plugin.py"),
+        "on_post_page",
+    ),
     ("writing pages (mkdocs utils.write_file)", "mkdocs/utils/__init__.py", "write_file"),
     (
         "kb on_post_build (redirects, manifest, search)",
@@ -218,7 +224,11 @@ PROFILE_PARTS = (
         os.path.join("kb", "search_index.py"),
         "build_search_index",
     ),
-    ("Pagefind: index copies (index_copy)", os.path.join("kb", "search_index.py"), "index_copy"),
+    (
+        "Pagefind: index copies made in the build process (index_copy)",
+        os.path.join("kb", "search_index.py"),
+        "index_copy",
+    ),
     ("Pagefind: the binary (subprocess.run)", "subprocess.py", "run"),
 )
 
@@ -284,6 +294,12 @@ def main() -> None:
     parser.add_argument("--serve", action="store_true", help="also time a serve reload")
     parser.add_argument("--keep", type=Path, help="keep corpora in this directory")
     parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="also time kb imported from this folder (another checkout's plugins/, e.g. from "
+        "`git archive main plugins`), alternating with this checkout's, under the same load",
+    )
+    parser.add_argument(
         "--profile", action="store_true", help="profile one build of the largest corpus"
     )
     parser.add_argument(
@@ -302,9 +318,19 @@ def main() -> None:
             ours: list[float] = []
             theirs: list[float] = []
             run_stock = pairs <= args.stock_max
+            base: list[float] = []
+            baseline = corpus / "mkdocs.baseline.yml"
+            if args.baseline is not None:
+                config = yaml.safe_load(project.read_text(encoding="utf-8"))
+                config["site_dir"] = "site-baseline"
+                baseline.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
+                time_build(baseline, args.baseline)
+                CPU_SECONDS.pop(baseline, None)
             time_build(project)  # warm-up: imports and file cache
             CPU_SECONDS.pop(project, None)
             for _ in range(args.runs):
+                if args.baseline is not None:
+                    base.append(time_build(baseline, args.baseline))
                 ours.append(time_build(project))
                 if run_stock:
                     theirs.append(time_build(stock))
@@ -313,6 +339,18 @@ def main() -> None:
             print(f"{pairs:>6} pairs  kb {summary(ours)}  stock {summary(theirs)}", flush=True)
             cpu = CPU_SECONDS.get(project, [])
             print(f"{pairs:>6} pairs  kb CPU time (user + system) {summary(cpu)}", flush=True)
+            if base:
+                print(
+                    f"{pairs:>6} pairs  baseline {summary(base)}, CPU time "
+                    f"{summary(CPU_SECONDS.get(baseline, []))}; this checkout / baseline "
+                    f"{statistics.median(ours) / statistics.median(base):.2f}x wall",
+                    flush=True,
+                )
+                total, html, bundle = site_size(corpus / "site-baseline")
+                print(
+                    f"{pairs:>6} pairs  baseline site {total / 1e6:.1f} MB "
+                    f"(HTML {html / 1e6:.1f} MB)"
+                )
             total, html, bundle = site_size(corpus / "site")
             print(
                 f"{pairs:>6} pairs  site {total / 1e6:.1f} MB (HTML {html / 1e6:.1f} MB in "
