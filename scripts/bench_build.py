@@ -289,7 +289,12 @@ def load() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, nargs="+", default=[100, 500, 1000, 2000])
-    parser.add_argument("--runs", type=int, default=3, help="counted runs per configuration")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=3,
+        help="counted runs per configuration (0: one uncounted build, e.g. before --serve)",
+    )
     parser.add_argument("--stock-max", type=int, default=500, help="largest corpus built stock")
     parser.add_argument("--serve", action="store_true", help="also time a serve reload")
     parser.add_argument("--keep", type=Path, help="keep corpora in this directory")
@@ -375,7 +380,7 @@ def main() -> None:
                 else "see notes"
             )
             print(f"| {pairs} | {pages} | {ours_text} | {theirs_text} | {ratio} |")
-        medians = {pairs: statistics.median(ours) for pairs, _, _, _, ours, _ in rows}
+        medians = {pairs: statistics.median(ours) for pairs, _, _, _, ours, _ in rows if ours}
         if 1000 in medians and 2000 in medians:
             print(f"\n2,000 / 1,000 pairs: {medians[2000] / medians[1000]:.2f}x (linear is 2.0x)")
         if args.profile:
