@@ -658,6 +658,10 @@ def _attribute_problem(
 ) -> Violation | None:
     if not (name in _GLOBAL_ATTRIBUTES or name.startswith(_GLOBAL_PREFIXES) or name in extra):
         return _attribute_violation(tag, name, value)
+    if not page and name.startswith("data-md-"):
+        # Material's bundle mounts components on `data-md-component` (a repository widget
+        # fetches from another host): the theme's own markup only.
+        return _attribute_violation(tag, name, value)
     if tag == "use" and name in ("href", "xlink:href"):
         if value.strip().startswith("#"):
             return None

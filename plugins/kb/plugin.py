@@ -902,9 +902,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         if env is not None:
             config = self._config
             features = list(config.theme.get("features") or []) if config is not None else []
-            for name in env.list_templates(
-                filter_func=lambda name: name.startswith("partials/javascripts/")
-            ):
+            for name in _script_partials(env):
                 try:
                     rendered = env.get_template(name).render(
                         config=config, base_url=base_url, features=features
@@ -1088,6 +1086,17 @@ class KbPlugin(BasePlugin[KbConfig]):
             raise PluginError(f"kb: could not build the search index\n{error}") from error
         counts = ", ".join(f"{lang}: {count}" for lang, count in sorted(result.pages.items()))
         log.info("Search index: %s in %s/", counts or "no pages", result.bundle.name)
+
+
+def _script_partials(env: Environment) -> list[str]:
+    """The theme's `partials/javascripts/*.html` templates (listed from the loader's folders:
+    `env.list_templates` would walk the theme's thousands of icons)."""
+    names: set[str] = set()
+    for folder in getattr(env.loader, "searchpath", None) or []:
+        scripts = Path(folder) / "partials" / "javascripts"
+        if scripts.is_dir():
+            names.update(f"partials/javascripts/{file.name}" for file in scripts.glob("*.html"))
+    return sorted(names)
 
 
 def _display_path(path: Path) -> str:
