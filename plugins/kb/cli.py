@@ -312,10 +312,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     from kb.project import ProjectError
+    from kb.severity import SeverityError
 
     try:
         status: int = args.handler(args)
-    except ProjectError as error:
+    except (ProjectError, SeverityError) as error:
         return _fail(f"kb: error: {error}")
     except OSError as error:
         return _fail(
@@ -368,20 +369,12 @@ def _load(args: argparse.Namespace) -> Project:
 def _with_severities(project: Project, overrides: list[str]) -> Project:
     import dataclasses
 
-    from kb.project import ProjectError, parse_severity, rule_from_key
+    from kb.severity import parse_overrides
 
     if not overrides:
         return project
-    severities = dict(project.severities)
-    for override in overrides:
-        for item in override.split(","):
-            name, equals, level = item.partition("=")
-            if not equals:
-                raise ProjectError(
-                    f"--severity {item!r}: write RULE=LEVEL, e.g. stale-translation=error"
-                )
-            severities[rule_from_key(name)] = parse_severity(level, where=f"--severity {name}")
-    return dataclasses.replace(project, severities=severities)
+    named = parse_overrides(overrides, example="stale-translation=error")
+    return dataclasses.replace(project, severities={**project.severities, **named})
 
 
 def _check(args: argparse.Namespace) -> int:

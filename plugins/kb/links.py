@@ -21,6 +21,7 @@ from kb.csp import read_policy, script_hashes_of
 from kb.findings import RULES, Finding, Rule, Severity, sort_findings
 from kb.html_policy import HtmlPolicy, Violation, check_parsed_page
 from kb.output_check import nearest_line
+from kb.severity import SeverityError, parse_severities
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborNode
@@ -1357,7 +1358,10 @@ def read_site_config(config_file: Path) -> SiteConfig:
         raise LinkConfigError(
             f"{name}: plugins.kb.links.cross_language_allowlist must be a list of URL prefixes"
         )
-    severities = parse_severities(kb.get("severity") or {}, where=f"{name}: plugins.kb.severity")
+    try:
+        severities = parse_severities(kb.get("severity"), where=f"{name}: plugins.kb.severity")
+    except SeverityError as error:
+        raise LinkConfigError(str(error)) from None
     content = kb.get("content") or {}
     embeds = content.get("embed_allowlist") or [] if isinstance(content, Mapping) else None
     if not isinstance(embeds, list) or not all(isinstance(p, str) and p for p in embeds):
@@ -1384,25 +1388,6 @@ def read_site_config(config_file: Path) -> SiteConfig:
         severities=severities,
         embed_allowlist=tuple(embeds),
     )
-
-
-def parse_severities(value: Any, *, where: str) -> dict[Rule, Severity]:
-    """Severities from a `{rule-or-code: level}` mapping, as `kb check` reads them.
-
-    Raises:
-        LinkConfigError: A rule or level is unknown.
-    """
-    from kb.project import ProjectError, parse_severity, rule_from_key
-
-    if not isinstance(value, Mapping):
-        raise LinkConfigError(f"{where} must map rule names to error, warning, info or ignore")
-    severities: dict[Rule, Severity] = {}
-    for key, level in value.items():
-        try:
-            severities[rule_from_key(str(key))] = parse_severity(level, where=f"{where}.{key}")
-        except ProjectError as error:
-            raise LinkConfigError(f"{where}: {error}") from None
-    return severities
 
 
 def _read_config(path: Path, seen: set[Path]) -> dict[str, Any]:

@@ -284,7 +284,7 @@ def _options(args: argparse.Namespace) -> tuple[LinkOptions, ExternalOptions]:
         normalise_base_path,
         read_site_config,
     )
-    from kb.project import ProjectError, parse_severity, rule_from_key
+    from kb.severity import SeverityError, parse_overrides
 
     config: SiteConfig | None = None
     project_dir = Path.cwd()
@@ -320,18 +320,10 @@ def _options(args: argparse.Namespace) -> tuple[LinkOptions, ExternalOptions]:
     else:
         base_path = base_path_from_site_url(config.site_url) if config else "/"
     severities = dict(config.severities) if config else {}
-    for override in args.severity:
-        for item in override.split(","):
-            name, equals, level = item.partition("=")
-            if not equals:
-                raise _UsageError(
-                    f"--severity {item!r}: write RULE=LEVEL, e.g. external-link=error"
-                )
-            try:
-                rule = rule_from_key(name)
-                severities[rule] = parse_severity(level, where=f"--severity {rule.value}")
-            except ProjectError as error:
-                raise _UsageError(str(error)) from None
+    try:
+        severities |= parse_overrides(args.severity, example="external-link=error")
+    except SeverityError as error:
+        raise _UsageError(str(error)) from None
     for name, value, valid, wanted in (
         ("--max-page-mb", args.max_page_mb, args.max_page_mb > 0, "a positive number"),
         ("--timeout", args.timeout, args.timeout > 0, "a positive number"),

@@ -46,9 +46,7 @@ from kb.project import (
     DEFAULT_MAX_SENTENCE_LENGTH,
     DEFAULT_REVIEW_AGE_DAYS,
     ProjectError,
-    parse_severity,
     project_from_options,
-    rule_from_key,
 )
 from kb.redirects import collect_redirects, redirect_page
 from kb.related import merge_related, take_related_section
@@ -56,6 +54,7 @@ from kb.rules.metadata import HOST_CONFIGURATION_FILES, PAGE_TEMPLATES
 from kb.safe_text import ICON_ID
 from kb.search_box import search_box_settings
 from kb.search_index import BUNDLE_DIR, SearchIndexError, build_search_index
+from kb.severity import SeverityError, parse_severities
 from kb.site_model import ArticleEntry, SiteModel
 from kb.slugs import heading_ids, with_heading_ids
 from kb.status import StatusReport, translation_status
@@ -94,12 +93,10 @@ class _SeverityMap(c.Type[dict[str, str]]):
 
     def run_validation(self, value: object) -> dict[str, str]:
         mapping = super().run_validation(value)
-        for key, level in mapping.items():
-            try:
-                rule_from_key(str(key))
-                parse_severity(level, where=f"severity.{key}")
-            except ProjectError as error:
-                raise ValidationError(str(error)) from error
+        try:
+            parse_severities(mapping, where="severity")
+        except SeverityError as error:
+            raise ValidationError(str(error)) from error
         return mapping
 
 

@@ -10,14 +10,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from kb.findings import RULES, Rule, Severity
+from kb.severity import SeverityError, parse_severities
 
 Layout = Literal["folder", "suffix"]
 
 _LOCALE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
-_RULES_BY_KEY: dict[str, Rule] = {
-    **{rule.value: rule for rule in Rule},
-    **{info.code.lower(): rule for rule, info in RULES.items()},
-}
 
 
 DEFAULT_MAX_SENTENCE_LENGTH = 120
@@ -93,31 +90,6 @@ class Project:
             import os
 
             return Path(os.path.relpath(path, self.root)).as_posix()
-
-
-def rule_from_key(key: str) -> Rule:
-    """The rule named by a rule name (`stale-translation`) or code (`KB103`).
-
-    Raises:
-        ProjectError: No rule has that name or code.
-    """
-    rule = _RULES_BY_KEY.get(key.strip().lower())
-    if rule is None:
-        raise ProjectError(f"unknown rule {key!r}: run `kb rules` to list the rules")
-    return rule
-
-
-def parse_severity(value: Any, *, where: str) -> Severity:
-    """A severity from its configuration spelling (`error`, `warning`, `info`, `ignore`).
-
-    Raises:
-        ProjectError: The value is not a severity.
-    """
-    try:
-        return Severity(str(value).strip().lower())
-    except ValueError:
-        allowed = ", ".join(s.value for s in Severity)
-        raise ProjectError(f"{where}: severity {value!r} is not one of {allowed}") from None
 
 
 def project_from_options(
@@ -477,14 +449,11 @@ def _positive(value: Any, default: int, where: str) -> int:
 
 
 def _severities(value: Any, where: str) -> dict[Rule, Severity]:
-    severities = {rule: info.default for rule, info in RULES.items()}
-    for key, level in _mapping(value, where).items():
-        try:
-            rule = rule_from_key(str(key))
-        except ProjectError as error:
-            raise ProjectError(f"{where}: {error}") from None
-        severities[rule] = parse_severity(level, where=f"{where}.{key}")
-    return severities
+    try:
+        named = parse_severities(value, where=where)
+    except SeverityError as error:
+        raise ProjectError(str(error)) from None
+    return {rule: named.get(rule, info.default) for rule, info in RULES.items()}
 
 
 def _rewrites(value: Any, where: str) -> tuple[tuple[str, str], ...]:
