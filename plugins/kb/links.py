@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -20,13 +20,13 @@ from selectolax.lexbor import LexborHTMLParser
 from kb.csp import read_policy, script_hashes_of
 from kb.findings import RULES, Finding, Rule, Severity, sort_findings
 from kb.html_policy import HtmlPolicy, Violation, check_parsed_page
+from kb.layout import Layout, language_path
 from kb.output_check import nearest_line
 from kb.severity import SeverityError, parse_severities
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborNode
 
-Layout = Literal["folder", "suffix"]
 Progress = Callable[[int, int], None]
 """Called with (pages done, pages in all) while pages are read."""
 
@@ -1197,13 +1197,10 @@ class SourceTracer:
                     return
 
     def _source_path(self, docs: Path, language: str, candidate: str) -> Path:
-        if self.options.layout == "folder":
-            return docs / language / candidate
-        stem = candidate[: -len(".md")]
-        suffixed = docs / f"{stem}.{language}.md"
-        if language == self.options.source_language and not suffixed.is_file():
-            return docs / candidate
-        return suffixed
+        path = docs / language_path(candidate, language, layout=self.options.layout)
+        if self.options.layout == "suffix" and language == self.options.source_language:
+            return path if path.is_file() else docs / candidate
+        return path
 
     def line(self, source: Path, url: str, text: str) -> int:
         """Line of `source` most likely to hold the link `url` with `text`; 0 if none does.

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import sys
 import time
 from collections import Counter
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from kb.cli import file_path
 from kb.findings import Finding, Rule, Severity, sort_findings
+from kb.layout import LOCALE, guess_layout
 from kb.terminal import printable
 
 if TYPE_CHECKING:
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "json", "github", "markdown")
 JSON_VERSION = 1
-_LOCALE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 _GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 _MARKDOWN_OPEN_LIMIT = 10
 _MARKDOWN_ROW_LIMIT = 200
@@ -303,7 +302,7 @@ def _options(args: argparse.Namespace) -> tuple[LinkOptions, ExternalOptions]:
     else:
         languages = config.languages if config and config.languages else ("en", "ja")
     for code in languages:
-        if not _LOCALE.match(code):
+        if not LOCALE.match(code):
             raise _UsageError(f"--languages: {code!r} is not a language code such as en or ja")
     if not languages or len(set(languages)) != len(languages):
         raise _UsageError("--languages: give each language once, the site root's first")
@@ -313,8 +312,8 @@ def _options(args: argparse.Namespace) -> tuple[LinkOptions, ExternalOptions]:
             raise _UsageError(f"--docs-dir {args.docs_dir} is not a directory")
         docs_dir = None
     layout = config.layout if config else "folder"
-    if config is None and docs_dir is not None and not (docs_dir / languages[0]).is_dir():
-        layout = "suffix"
+    if config is None and docs_dir is not None:
+        layout = guess_layout(docs_dir, languages[0])
     if args.base_path is not None:
         base_path = normalise_base_path(args.base_path)
     else:

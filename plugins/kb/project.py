@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from kb.findings import RULES, Rule, Severity
+from kb.layout import LOCALE, Layout, guess_layout
 from kb.severity import SeverityError, parse_severities
-
-Layout = Literal["folder", "suffix"]
-
-_LOCALE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
-
 
 DEFAULT_MAX_SENTENCE_LENGTH = 120
 """Default of `style.max_sentence_length`."""
@@ -268,7 +263,7 @@ def load_project(
             root=root,
             docs_dir=docs,
             languages=languages,
-            layout=_guess_layout(docs, languages),
+            layout=guess_layout(docs, str(languages[0]).strip()),
             options={key: str(path) for key, path in given.items() if path is not None},
             default_taxonomy=False,
             default_glossary=False,
@@ -385,7 +380,7 @@ def _languages(languages: Sequence[str] | None, default: str | None) -> tuple[st
     codes: list[str] = []
     for language in languages:
         code = str(language).strip()
-        if not _LOCALE.match(code):
+        if not LOCALE.match(code):
             raise ProjectError(f"{code!r} is not a language code such as 'en' or 'ja'")
         if code in codes:
             raise ProjectError(f"language {code!r} is configured twice")
@@ -396,11 +391,6 @@ def _languages(languages: Sequence[str] | None, default: str | None) -> tuple[st
         codes.remove(default)
         codes.insert(0, default)
     return tuple(codes)
-
-
-def _guess_layout(docs: Path, languages: Sequence[str]) -> Layout:
-    source = str(languages[0]).strip()
-    return "folder" if (docs / source).is_dir() else "suffix"
 
 
 def _mapping(value: Any, where: str) -> Mapping[str, Any]:
