@@ -14,6 +14,7 @@ from kb.docs_tree import MAX_ARTICLE_BYTES, read_regular_file
 from kb.findings import Finding, Rule, Severity, sort_findings
 from kb.glossary import Glossary, load_glossary
 from kb.project import Project, ProjectError
+from kb.report import Report, plural
 from kb.resolve import Resolver
 from kb.rules import (
     RuleContext,
@@ -121,6 +122,12 @@ class CheckResult:
             "warnings": self.warnings,
             "infos": self.count(Severity.INFO),
         }
+
+    def report(self) -> Report:
+        """The findings as `kb check` reports them in every output format."""
+        articles = sum(self.articles_per_language.values())
+        where = f"in {plural(articles, 'article')} ({plural(self.pairs, 'pair')})"
+        return Report("kb check", self.findings, where, self.summary())
 
 
 def run_check(

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
+from kb.report import FORMATS as REPORT_FORMATS
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -121,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--format",
-        choices=("text", "json", "github", "markdown"),
+        choices=REPORT_FORMATS,
         default="text",
         help="output format (default: text)",
     )
@@ -380,7 +382,7 @@ def _with_severities(project: Project, overrides: list[str]) -> Project:
 def _check(args: argparse.Namespace) -> int:
     from kb.check import run_check
     from kb.findings import Severity
-    from kb.formats import write_report
+    from kb.report import write_report
 
     project = _with_severities(_load(args), args.severity)
     changed = args.changed is not None
@@ -394,9 +396,9 @@ def _check(args: argparse.Namespace) -> int:
     )
     if args.output is not None:
         with args.output.open("w", encoding="utf-8") as handle:
-            write_report(result, args.format, handle)
+            write_report(result.report(), args.format, handle)
     else:
-        write_report(result, args.format, sys.stdout, color=_wants_color(sys.stdout))
+        write_report(result.report(), args.format, sys.stdout, color=_wants_color(sys.stdout))
     failing = result.count(Severity.ERROR)
     if args.strict:
         failing += result.count(Severity.WARNING)

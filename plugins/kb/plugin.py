@@ -50,6 +50,7 @@ from kb.project import (
 )
 from kb.redirects import collect_redirects, redirect_page
 from kb.related import merge_related, take_related_section
+from kb.report import log_line
 from kb.rules.metadata import HOST_CONFIGURATION_FILES, PAGE_TEMPLATES
 from kb.safe_text import ICON_ID
 from kb.search_box import search_box_settings
@@ -61,7 +62,6 @@ from kb.status import StatusReport, translation_status
 from kb.status_page import status_context
 from kb.synonyms import synonym_table
 from kb.tables import focusable_tables
-from kb.terminal import printable
 from kb.urls import absolute_url, alternates, page_path
 from kb.yamlio import YamlError
 
@@ -285,7 +285,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self._body_violations = {}
         if self.result.refused:
             # MkDocs' own walk follows every symlink and reads every file: stop before it.
-            lines = "\n".join(_finding_line(finding) for finding in self.result.refused)
+            lines = "\n".join(log_line(finding) for finding in self.result.refused)
             raise PluginError(f"kb: the docs folder holds files the build must not read\n{lines}")
         self._pages = []
         self.status = None
@@ -440,7 +440,7 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     @staticmethod
     def _log(finding: Finding) -> None:
-        text = _finding_line(finding)
+        text = log_line(finding)
         if finding.severity in (Severity.ERROR, Severity.WARNING):
             log.warning(text)
         elif finding.severity is Severity.INFO:
@@ -1122,13 +1122,6 @@ class _HomeEntry(Link):
 
     def __hash__(self) -> int:
         return hash(self.page)
-
-
-def _finding_line(finding: Finding) -> str:
-    """A finding as the build logs it: `path:line: CODE rule: message (hint: ...)`."""
-    text = f"{finding.path}:{finding.line}: {finding.code} {finding.rule.value}: {finding.message}"
-    # Paths and messages carry file names and front matter: no terminal escapes in the log.
-    return printable(f"{text} (hint: {finding.hint})" if finding.hint else text)
 
 
 def _extend(context: TemplateContext, **values: Any) -> None:

@@ -8,8 +8,8 @@ import pytest
 
 from kb.check import CheckResult
 from kb.findings import Finding, Rule, Severity
-from kb.formats import render_github, render_markdown
 from kb.project import ProjectError, load_project, project_from_options
+from kb.report import render_github, render_markdown
 from kb.selection import select_rules
 
 I18N = """\
@@ -180,7 +180,7 @@ def test_github_escapes_properties_and_data(tmp_path: Path) -> None:
         "en",
         Severity.WARNING,
     )
-    assert render_github(_result(tmp_path, [finding])).splitlines()[0] == (
+    assert render_github(_result(tmp_path, [finding]).report()).splitlines()[0] == (
         "::warning file=docs/en/a%2Cb%3Ac.md,line=3,title=KB305 broken-link::"
         "100%25 broken%0Areally%0Afix: it"
     )
@@ -188,5 +188,5 @@ def test_github_escapes_properties_and_data(tmp_path: Path) -> None:
 
 def test_markdown_escapes_cells(tmp_path: Path) -> None:
     finding = Finding("docs/en/a.md", 3, Rule.UNSAFE_HTML, "<script> | pipe", "", "en")
-    text = render_markdown(_result(tmp_path, [finding]))
+    text = render_markdown(_result(tmp_path, [finding]).report())
     assert "| `docs/en/a.md:3` | KB304 unsafe-html | &lt;script&gt; \\| pipe |" in text
