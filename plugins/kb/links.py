@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -21,6 +21,7 @@ from kb.csp import read_policy, script_hashes_of
 from kb.findings import RULES, Finding, Rule, Severity, sort_findings
 from kb.html_policy import HtmlPolicy, Violation, check_parsed_page
 from kb.layout import Layout, language_path
+from kb.options import ConfigError, read_site_settings
 from kb.output_check import nearest_line
 from kb.severity import SeverityError, parse_severities
 
@@ -1330,23 +1331,17 @@ def read_site_config(config_file: Path) -> SiteConfig:
     Raises:
         LinkConfigError: The file cannot be read or a value has the wrong type.
     """
-    config = _read_config(config_file, set())
-    name = config_file.name
+    try:
+        site = read_site_settings(config_file)
+        codes, default = site.i18n_languages()
+        kb = site.kb_options()
+    except ConfigError as error:
+        raise LinkConfigError(str(error)) from None
+    name = site.name
     base = config_file.parent
-    plugins = _plugins(config.get("plugins"), name)
-    i18n = plugins.get("i18n") or {}
-    languages: list[str] = []
-    for entry in i18n.get("languages") or []:
-        if not isinstance(entry, Mapping) or not isinstance(entry.get("locale"), str):
-            raise LinkConfigError(f"{name}: every plugins.i18n.languages entry needs a locale")
-        locale = str(entry["locale"])
-        if locale == "null" or entry.get("build") is False:
-            continue
-        if entry.get("default"):
-            languages.insert(0, locale)
-        else:
-            languages.append(locale)
-    kb = plugins.get("kb") or {}
+    config = site.settings
+    i18n = site.plugins.get("i18n") or {}
+    languages = sorted(codes, key=lambda code: code != default)
     links = kb.get("links") or {}
     if not isinstance(links, Mapping):
         raise LinkConfigError(f"{name}: plugins.kb.links must be a mapping")
@@ -1385,52 +1380,6 @@ def read_site_config(config_file: Path) -> SiteConfig:
         severities=severities,
         embed_allowlist=tuple(embeds),
     )
-
-
-def _read_config(path: Path, seen: set[Path]) -> dict[str, Any]:
-    from kb.yamlio import YamlError, load_mkdocs_yaml, merge_config
-
-    resolved = path.resolve()
-    if resolved in seen:
-        raise LinkConfigError(f"{path.name}: INHERIT loops back to itself")
-    seen.add(resolved)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise LinkConfigError(f"{path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise LinkConfigError(f"cannot read {path}: {error}") from None
-    try:
-        config = load_mkdocs_yaml(text)
-    except YamlError as error:
-        raise LinkConfigError(f"{path.name}:{error.line}: {error.message}") from None
-    config = config if config is not None else {}
-    if not isinstance(config, dict):
-        raise LinkConfigError(f"{path.name} must be a mapping of settings")
-    parent = config.pop("INHERIT", None)
-    if isinstance(parent, str):
-        return merge_config(_read_config(path.parent / parent, seen), config)
-    return config
-
-
-def _plugins(value: Any, name: str) -> dict[str, Mapping[str, Any]]:
-    items: list[tuple[Any, Any]] = []
-    if isinstance(value, Mapping):
-        items = list(value.items())
-    elif isinstance(value, list):
-        for item in value:
-            if isinstance(item, str):
-                items.append((item, {}))
-            elif isinstance(item, Mapping):
-                items.extend(item.items())
-    elif value is not None:
-        raise LinkConfigError(f"{name}: plugins must be a list")
-    plugins: dict[str, Mapping[str, Any]] = {}
-    for key, options in items:
-        if options is not None and not isinstance(options, Mapping):
-            raise LinkConfigError(f"{name}: options of plugin {key!r} must be a mapping")
-        plugins[str(key)] = options or {}
-    return plugins
 
 
 def external_findings(

@@ -41,6 +41,7 @@ from kb.i18n_adapter import I18nView, file_language, i18n_view, language_relativ
 from kb.insights.events import REASONS
 from kb.insights.manifest import PageEntry, build_manifest, write_manifest
 from kb.localize import localize_defaults
+from kb.options import unknown_option
 from kb.output_check import nearest_line, violation_finding
 from kb.project import (
     DEFAULT_MAX_SENTENCE_LENGTH,
@@ -69,6 +70,7 @@ if TYPE_CHECKING:
     from collections.abc import MutableMapping
 
     from jinja2 import Environment
+    from mkdocs.config.base import ConfigErrors, ConfigWarnings
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Navigation
@@ -100,31 +102,43 @@ class _SeverityMap(c.Type[dict[str, str]]):
         return mapping
 
 
-class _ParityOptions(base.Config):
+class _StrictConfig(base.Config):
+    """Options whose unknown keys are errors, naming the closest known key, as in `kb check`."""
+
+    def _validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
+        failed, warnings = super()._validate()
+        unknown = sorted(set(self.keys()) - self._schema_keys)
+        failed += [
+            (key, ValidationError(unknown_option(key, self._schema_keys))) for key in unknown
+        ]
+        return failed, [(key, message) for key, message in warnings if key not in unknown]
+
+
+class _ParityOptions(_StrictConfig):
     link_rewrites = c.Type(dict, default={})
     """External URL prefixes that a translation rewrites, e.g. `/en-us/: /ja-jp/`."""
     translation_only_links = c.ListOfItems(c.Type(str), default=[])
     """URL prefixes a translation may link to although English does not."""
 
 
-class _ContentOptions(base.Config):
+class _ContentOptions(_StrictConfig):
     embed_allowlist = c.ListOfItems(c.Type(str), default=[])
     """URL prefixes allowed in `<iframe>`, `<object>` and `<embed>`."""
 
 
-class _StyleOptions(base.Config):
+class _StyleOptions(_StrictConfig):
     max_sentence_length = c.Type(int, default=DEFAULT_MAX_SENTENCE_LENGTH)
     """`long-sentence` reports sentences longer than this many characters."""
 
 
-class _StatusOptions(base.Config):
+class _StatusOptions(_StrictConfig):
     review_age_days = c.Type(int, default=DEFAULT_REVIEW_AGE_DAYS)
     """`kb status` lists articles whose `last_reviewed` is older than this many days."""
     page = c.Type(bool, default=True)
     """Publish the status as `/status/` in every language (not in the navigation, noindex)."""
 
 
-class _SearchOptions(base.Config):
+class _SearchOptions(_StrictConfig):
     enabled = c.Type(bool, default=True)
     """Index each language with Pagefind after the build and show kb's search box (in place of
     Material's, whose `search` plugin can then be left out)."""
@@ -154,7 +168,7 @@ class _Endpoint(base.BaseConfigOption[str]):
         return value
 
 
-class _InsightsOptions(base.Config):
+class _InsightsOptions(_StrictConfig):
     endpoint = c.Optional(_Endpoint())
     """Where the site's tracker sends feedback, searches and views (`kb collect`'s
     `/api/event`, a path of the site or a URL). None (the default): no widget, no script, no
@@ -163,12 +177,12 @@ class _InsightsOptions(base.Config):
     """The contact page, language-relative: linked after "No" and counted in the contact rate."""
 
 
-class _LinksOptions(base.Config):
+class _LinksOptions(_StrictConfig):
     cross_language_allowlist = c.ListOfItems(c.Type(str), default=[])
     """URL prefixes that pages of one language may link to in another (`kb links`)."""
 
 
-class KbConfig(base.Config):
+class KbConfig(_StrictConfig):
     """Options of the `kb` plugin in `mkdocs.yml`."""
 
     enabled = c.Type(bool, default=True)

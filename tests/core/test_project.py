@@ -76,7 +76,9 @@ def test_suffix_is_static_i18n_default_and_docs_dir_mode(tmp_path: Path) -> None
     )
     assert load_project(root=tmp_path).layout == "suffix"
     bare = load_project(root=tmp_path, docs_dir=Path("docs"), languages=["en", "ja"])
-    assert bare.taxonomy_path is None
+    # products.yml is found in the current folder with --docs-dir as without it.
+    assert bare.taxonomy_path == load_project(root=tmp_path).taxonomy_path
+    assert bare.taxonomy_path == tmp_path.resolve() / "products.yml"
     assert bare.layout == "suffix"
     given = load_project(
         root=tmp_path, docs_dir=Path("docs"), languages=["en", "ja"], taxonomy=Path("products.yml")
