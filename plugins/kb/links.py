@@ -744,12 +744,10 @@ class _Unreadable(Exception):
 
 
 def _read_limited(site: _Site, page: str, size: int) -> bytes:
-    # findings.py has no rule for "file not checked"; invalid-encoding ("file is not UTF-8
-    # text", an error by default) is the nearest, and it fails the run as it should.
     if size > site.max_page_bytes:
         raise _Unreadable(
             _Problem(
-                Rule.INVALID_ENCODING,
+                Rule.UNREADABLE_PAGE,
                 page,
                 "",
                 "",
@@ -763,7 +761,7 @@ def _read_limited(site: _Site, page: str, size: int) -> bytes:
     except OSError as error:
         raise _Unreadable(
             _Problem(
-                Rule.INVALID_ENCODING,
+                Rule.UNREADABLE_PAGE,
                 page,
                 "",
                 "",

@@ -130,11 +130,15 @@ def test_plugin_options_path(tmp_path: Path) -> None:
         project_from_options(root=tmp_path, docs_dir=Path("docs"), languages=["en", "en"])
 
 
+SITE_ONLY = {Rule.EXTERNAL_LINK, Rule.UNREADABLE_PAGE}
+"""Rules only `kb links` reports."""
+
+
 @pytest.mark.parametrize(
     ("select", "ignore", "taxonomy", "expected"),
     [
-        ((), (), True, set(Rule) - {Rule.EXTERNAL_LINK}),
-        ((), (), False, {r for r in Rule if r.family != "products"} - {Rule.EXTERNAL_LINK}),
+        ((), (), True, set(Rule) - SITE_ONLY),
+        ((), (), False, {r for r in Rule if r.family != "products"} - SITE_ONLY),
         (("ALL",), ("KB1", "content", "style"), False, set()),
         (
             ("kb20",),
