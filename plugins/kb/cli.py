@@ -302,7 +302,7 @@ def _version() -> str:
         from importlib.metadata import version
 
         return version("kb")
-    except Exception:  # noqa: BLE001 - an uninstalled checkout has no metadata
+    except Exception:  # an uninstalled checkout has no metadata
         return "unknown"
 
 

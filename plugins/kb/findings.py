@@ -534,7 +534,7 @@ class Finding:
         return self.rule.code
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of DESIGN.md."""
+        """The JSON shape of a finding (`--format json`)."""
         data: dict[str, Any] = {
             "code": self.rule.code,
             "rule": self.rule.value,

@@ -920,7 +920,7 @@ class KbPlugin(BasePlugin[KbConfig]):
                     rendered = env.get_template(name).render(
                         config=config, base_url=base_url, features=features
                     )
-                except Exception:  # noqa: BLE001, S112 - a partial that needs more context
+                except Exception:  # a partial that needs more context
                     continue
                 hashes.update(inline_script_hashes(rendered))
         known = self._theme_scripts[base_url] = frozenset(hashes)
