@@ -405,7 +405,7 @@ def _check(html: str, policy: HtmlPolicy, *, page: bool) -> CheckedHtml:
     return _check_tree(LexborHTMLParser(html), html, policy, page=page, fix=True)
 
 
-def _check_tree(  # noqa: C901 - one walk over the tree reads best in one place
+def _check_tree(  # one walk over the tree reads best in one place
     tree: LexborHTMLParser, html: str, policy: HtmlPolicy, *, page: bool, fix: bool
 ) -> CheckedHtml:
     allowed = _PAGE_ELEMENTS if page else _BODY_ELEMENTS
