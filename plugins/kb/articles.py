@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -16,6 +15,7 @@ from kb.docs_tree import (
 )
 from kb.findings import Finding, Rule
 from kb.front_matter import split_front_matter
+from kb.layout import language_path, split_language
 from kb.markdown_scan import Structure, scan
 from kb.yamlio import YamlError, YamlPath, load_document, load_simple, refuse_anchors
 
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 ARTICLE_SUFFIXES = (".md",)
 """File name endings that make an article."""
-_LOCALE_SUFFIX = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -155,20 +154,14 @@ class FileIndex:
 
     def classify(self, docs_path: str, languages: set[str], source: str) -> tuple[str, str] | None:
         """The (language, rel) of a docs-relative path, or None when it is no article."""
-        if self.project.layout == "folder":
-            head, _, rest = docs_path.partition("/")
-            if rest and head in languages:
-                return head, rest
-            return None
-        directory, _, name = docs_path.rpartition("/")
-        stem, dot, extension = name.rpartition(".")
-        base, dot2, suffix = stem.rpartition(".")
-        if dot2 and suffix in languages:
-            rel_name = f"{base}.{extension}"
-            return suffix, f"{directory}/{rel_name}" if directory else rel_name
-        if dot2 and _LOCALE_SUFFIX.match(suffix):
-            return None  # a language static-i18n knows nothing about
-        return source, docs_path
+        return split_language(
+            docs_path, layout=self.project.layout, languages=languages, default=source
+        )
+
+    def article_key(self, docs_path: str) -> tuple[str, str] | None:
+        """The (language, rel) of the article at a docs-relative path; None if it is none."""
+        key = self.classify(docs_path, set(self.project.languages), self.project.source_language)
+        return key if key is not None and self.articles.get(key) == docs_path else None
 
     def _is_suffixed(self, docs_path: str) -> bool:
         name = docs_path.rpartition("/")[2]
@@ -186,14 +179,11 @@ class FileIndex:
 
     def expected_path(self, language: str, rel: str) -> str:
         """Docs-relative path where the article `rel` of `language` belongs."""
-        if self.project.layout == "folder":
-            return f"{language}/{rel}"
-        if language == self.project.source_language and (self.project.source_language, rel) in (
-            self.articles
-        ):
-            return self.articles[(language, rel)]
-        stem, dot, extension = rel.rpartition(".")
-        return f"{stem}.{language}.{extension}"
+        if self.project.layout == "suffix" and language == self.project.source_language:
+            existing = self.articles.get((language, rel))
+            if existing is not None:
+                return existing
+        return language_path(rel, language, layout=self.project.layout)
 
     def rels(self, language: str) -> list[str]:
         """Sorted language-relative paths of every article of `language`."""

@@ -14,17 +14,10 @@ from kb.docs_tree import MAX_ARTICLE_BYTES, read_regular_file
 from kb.findings import Finding, Rule, Severity, sort_findings
 from kb.glossary import Glossary, load_glossary
 from kb.project import Project, ProjectError
+from kb.report import Report, plural
 from kb.resolve import Resolver
-from kb.rules import (
-    RuleContext,
-    content,
-    metadata,
-    parity,
-    placeholder,
-    products,
-    style,
-    terminology,
-)
+from kb.rules import RuleContext, metadata, terminology
+from kb.rules.registry import ARTICLE_CHECKS, PAIR_CHECKS
 from kb.selection import select_rules
 from kb.taxonomy import Taxonomy, load_taxonomy
 
@@ -122,6 +115,12 @@ class CheckResult:
             "infos": self.count(Severity.INFO),
         }
 
+    def report(self) -> Report:
+        """The findings as `kb check` reports them in every output format."""
+        articles = sum(self.articles_per_language.values())
+        where = f"in {plural(articles, 'article')} ({plural(self.pairs, 'pair')})"
+        return Report("kb check", self.findings, where, self.summary())
+
 
 def run_check(
     project: Project,
@@ -210,22 +209,15 @@ def run_check(
         article = result.article
         if article is None:
             continue
-        findings.extend(content.check_article(article, context))
-        findings.extend(metadata.check_article(article, context))
-        findings.extend(placeholder.check_article(article, context))
-        if context.taxonomy is not None:
-            findings.extend(products.check_article(article, context))
-        if language != project.source_language:
-            findings.extend(terminology.check_article(article, context))
-        findings.extend(style.check_article(article, context))
-    # Without a taxonomy products-mismatch cannot run: front-matter-mismatch compares products.
-    compare_products = project.taxonomy_path is None
+        for article_check in ARTICLE_CHECKS:
+            if context.wants(*article_check.rules):
+                findings.extend(article_check.check(article, context))
     statuses: dict[tuple[str, str], TranslationStatus] = {}
     pair_count = 0
     for pair in corpus.pairs({rel for _, rel in scope}):
-        findings.extend(parity.check_pair(pair, context, compare_products=compare_products))
-        findings.extend(products.check_pair(pair, context))
-        findings.extend(terminology.check_pair(pair, context))
+        for pair_check in PAIR_CHECKS:
+            if context.wants(*pair_check.rules):
+                findings.extend(pair_check.check(pair, context))
         statuses[(pair.language, pair.rel)] = _status(pair.source, pair.translation, context)
         if pair.source is not None and pair.translation is not None:
             pair_count += 1

@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
+from kb.report import FORMATS as REPORT_FORMATS
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -121,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--format",
-        choices=("text", "json", "github", "markdown"),
+        choices=REPORT_FORMATS,
         default="text",
         help="output format (default: text)",
     )
@@ -300,7 +302,7 @@ def _version() -> str:
         from importlib.metadata import version
 
         return version("kb")
-    except Exception:  # noqa: BLE001 - an uninstalled checkout has no metadata
+    except Exception:  # an uninstalled checkout has no metadata
         return "unknown"
 
 
@@ -312,10 +314,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     from kb.project import ProjectError
+    from kb.severity import SeverityError
 
     try:
         status: int = args.handler(args)
-    except ProjectError as error:
+    except (ProjectError, SeverityError) as error:
         return _fail(f"kb: error: {error}")
     except OSError as error:
         return _fail(
@@ -368,26 +371,18 @@ def _load(args: argparse.Namespace) -> Project:
 def _with_severities(project: Project, overrides: list[str]) -> Project:
     import dataclasses
 
-    from kb.project import ProjectError, parse_severity, rule_from_key
+    from kb.severity import parse_overrides
 
     if not overrides:
         return project
-    severities = dict(project.severities)
-    for override in overrides:
-        for item in override.split(","):
-            name, equals, level = item.partition("=")
-            if not equals:
-                raise ProjectError(
-                    f"--severity {item!r}: write RULE=LEVEL, e.g. stale-translation=error"
-                )
-            severities[rule_from_key(name)] = parse_severity(level, where=f"--severity {name}")
-    return dataclasses.replace(project, severities=severities)
+    named = parse_overrides(overrides, example="stale-translation=error")
+    return dataclasses.replace(project, severities={**project.severities, **named})
 
 
 def _check(args: argparse.Namespace) -> int:
     from kb.check import run_check
     from kb.findings import Severity
-    from kb.formats import write_report
+    from kb.report import write_report
 
     project = _with_severities(_load(args), args.severity)
     changed = args.changed is not None
@@ -401,9 +396,9 @@ def _check(args: argparse.Namespace) -> int:
     )
     if args.output is not None:
         with args.output.open("w", encoding="utf-8") as handle:
-            write_report(result, args.format, handle)
+            write_report(result.report(), args.format, handle)
     else:
-        write_report(result, args.format, sys.stdout, color=_wants_color(sys.stdout))
+        write_report(result.report(), args.format, sys.stdout, color=_wants_color(sys.stdout))
     failing = result.count(Severity.ERROR)
     if args.strict:
         failing += result.count(Severity.WARNING)

@@ -6,10 +6,8 @@ import contextlib
 import email.utils
 import http.client
 import json
-import os
 import socket
 import ssl
-import tempfile
 import threading
 import time
 import urllib.error
@@ -20,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urljoin, urlsplit
 
+from kb.atomic import atomic_write
 from kb.docs_tree import read_regular_file
 
 if TYPE_CHECKING:
@@ -520,22 +519,8 @@ class _Cache:
             and 0 <= now - entry["checked_at"] <= self.ttl
         }
         payload = json.dumps({"version": CACHE_VERSION, "entries": fresh}, indent=1)
-        _atomic_write(self.path, payload)
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(self.path, payload.encode("utf-8"))
 
 
 def failures(results: Mapping[str, ExternalResult]) -> dict[str, tuple[str, str]]:

@@ -65,8 +65,8 @@ def translation_diff(project: Project, path: Path) -> TranslationDiff:
         docs_path = absolute.relative_to(project.docs_dir).as_posix()
     except ValueError:
         raise HistoryError(f"{path} is not inside the docs directory", usage=True) from None
-    key = corpus.index.classify(docs_path, set(project.languages), project.source_language)
-    if key is None or corpus.index.articles.get(key) != docs_path:
+    key = corpus.index.article_key(docs_path)
+    if key is None:
         raise HistoryError(f"{path} is not an article of a configured language", usage=True)
     language, rel = key
     if language == project.source_language:

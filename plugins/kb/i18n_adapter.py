@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from posixpath import splitext
 from typing import Any
+
+from kb.layout import split_language
 
 
 @dataclass(frozen=True)
@@ -58,13 +59,7 @@ def language_relative_path(src_uri: str, view: I18nView) -> tuple[str, str]:
     Returns:
         The language and the path shared by all languages, e.g. `("ja", "payments/refunds.md")`.
     """
-    if view.layout == "folder":
-        head, _, rest = src_uri.partition("/")
-        if rest and head in view.languages:
-            return head, rest
-        return view.default_language, src_uri
-    stem, ext = splitext(src_uri)
-    base, dot, suffix = stem.rpartition(".")
-    if dot and suffix in view.languages:
-        return suffix, f"{base}{ext}"
-    return view.default_language, src_uri
+    split = split_language(
+        src_uri, layout=view.layout, languages=view.languages, default=view.default_language
+    )
+    return split or (view.default_language, src_uri)

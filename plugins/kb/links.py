@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -20,12 +20,14 @@ from selectolax.lexbor import LexborHTMLParser
 from kb.csp import read_policy, script_hashes_of
 from kb.findings import RULES, Finding, Rule, Severity, sort_findings
 from kb.html_policy import HtmlPolicy, Violation, check_parsed_page
+from kb.layout import Layout, language_path
+from kb.options import ConfigError, read_site_settings
 from kb.output_check import nearest_line
+from kb.severity import SeverityError, parse_severities
 
 if TYPE_CHECKING:
     from selectolax.lexbor import LexborNode
 
-Layout = Literal["folder", "suffix"]
 Progress = Callable[[int, int], None]
 """Called with (pages done, pages in all) while pages are read."""
 
@@ -742,12 +744,10 @@ class _Unreadable(Exception):
 
 
 def _read_limited(site: _Site, page: str, size: int) -> bytes:
-    # findings.py has no rule for "file not checked"; invalid-encoding ("file is not UTF-8
-    # text", an error by default) is the nearest, and it fails the run as it should.
     if size > site.max_page_bytes:
         raise _Unreadable(
             _Problem(
-                Rule.INVALID_ENCODING,
+                Rule.UNREADABLE_PAGE,
                 page,
                 "",
                 "",
@@ -761,7 +761,7 @@ def _read_limited(site: _Site, page: str, size: int) -> bytes:
     except OSError as error:
         raise _Unreadable(
             _Problem(
-                Rule.INVALID_ENCODING,
+                Rule.UNREADABLE_PAGE,
                 page,
                 "",
                 "",
@@ -1196,13 +1196,10 @@ class SourceTracer:
                     return
 
     def _source_path(self, docs: Path, language: str, candidate: str) -> Path:
-        if self.options.layout == "folder":
-            return docs / language / candidate
-        stem = candidate[: -len(".md")]
-        suffixed = docs / f"{stem}.{language}.md"
-        if language == self.options.source_language and not suffixed.is_file():
-            return docs / candidate
-        return suffixed
+        path = docs / language_path(candidate, language, layout=self.options.layout)
+        if self.options.layout == "suffix" and language == self.options.source_language:
+            return path if path.is_file() else docs / candidate
+        return path
 
     def line(self, source: Path, url: str, text: str) -> int:
         """Line of `source` most likely to hold the link `url` with `text`; 0 if none does.
@@ -1332,23 +1329,17 @@ def read_site_config(config_file: Path) -> SiteConfig:
     Raises:
         LinkConfigError: The file cannot be read or a value has the wrong type.
     """
-    config = _read_config(config_file, set())
-    name = config_file.name
+    try:
+        site = read_site_settings(config_file)
+        codes, default = site.i18n_languages()
+        kb = site.kb_options()
+    except ConfigError as error:
+        raise LinkConfigError(str(error)) from None
+    name = site.name
     base = config_file.parent
-    plugins = _plugins(config.get("plugins"), name)
-    i18n = plugins.get("i18n") or {}
-    languages: list[str] = []
-    for entry in i18n.get("languages") or []:
-        if not isinstance(entry, Mapping) or not isinstance(entry.get("locale"), str):
-            raise LinkConfigError(f"{name}: every plugins.i18n.languages entry needs a locale")
-        locale = str(entry["locale"])
-        if locale == "null" or entry.get("build") is False:
-            continue
-        if entry.get("default"):
-            languages.insert(0, locale)
-        else:
-            languages.append(locale)
-    kb = plugins.get("kb") or {}
+    config = site.settings
+    i18n = site.plugins.get("i18n") or {}
+    languages = sorted(codes, key=lambda code: code != default)
     links = kb.get("links") or {}
     if not isinstance(links, Mapping):
         raise LinkConfigError(f"{name}: plugins.kb.links must be a mapping")
@@ -1357,7 +1348,10 @@ def read_site_config(config_file: Path) -> SiteConfig:
         raise LinkConfigError(
             f"{name}: plugins.kb.links.cross_language_allowlist must be a list of URL prefixes"
         )
-    severities = parse_severities(kb.get("severity") or {}, where=f"{name}: plugins.kb.severity")
+    try:
+        severities = parse_severities(kb.get("severity"), where=f"{name}: plugins.kb.severity")
+    except SeverityError as error:
+        raise LinkConfigError(str(error)) from None
     content = kb.get("content") or {}
     embeds = content.get("embed_allowlist") or [] if isinstance(content, Mapping) else None
     if not isinstance(embeds, list) or not all(isinstance(p, str) and p for p in embeds):
@@ -1384,71 +1378,6 @@ def read_site_config(config_file: Path) -> SiteConfig:
         severities=severities,
         embed_allowlist=tuple(embeds),
     )
-
-
-def parse_severities(value: Any, *, where: str) -> dict[Rule, Severity]:
-    """Severities from a `{rule-or-code: level}` mapping, as `kb check` reads them.
-
-    Raises:
-        LinkConfigError: A rule or level is unknown.
-    """
-    from kb.project import ProjectError, parse_severity, rule_from_key
-
-    if not isinstance(value, Mapping):
-        raise LinkConfigError(f"{where} must map rule names to error, warning, info or ignore")
-    severities: dict[Rule, Severity] = {}
-    for key, level in value.items():
-        try:
-            severities[rule_from_key(str(key))] = parse_severity(level, where=f"{where}.{key}")
-        except ProjectError as error:
-            raise LinkConfigError(f"{where}: {error}") from None
-    return severities
-
-
-def _read_config(path: Path, seen: set[Path]) -> dict[str, Any]:
-    from kb.yamlio import YamlError, load_mkdocs_yaml, merge_config
-
-    resolved = path.resolve()
-    if resolved in seen:
-        raise LinkConfigError(f"{path.name}: INHERIT loops back to itself")
-    seen.add(resolved)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise LinkConfigError(f"{path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise LinkConfigError(f"cannot read {path}: {error}") from None
-    try:
-        config = load_mkdocs_yaml(text)
-    except YamlError as error:
-        raise LinkConfigError(f"{path.name}:{error.line}: {error.message}") from None
-    config = config if config is not None else {}
-    if not isinstance(config, dict):
-        raise LinkConfigError(f"{path.name} must be a mapping of settings")
-    parent = config.pop("INHERIT", None)
-    if isinstance(parent, str):
-        return merge_config(_read_config(path.parent / parent, seen), config)
-    return config
-
-
-def _plugins(value: Any, name: str) -> dict[str, Mapping[str, Any]]:
-    items: list[tuple[Any, Any]] = []
-    if isinstance(value, Mapping):
-        items = list(value.items())
-    elif isinstance(value, list):
-        for item in value:
-            if isinstance(item, str):
-                items.append((item, {}))
-            elif isinstance(item, Mapping):
-                items.extend(item.items())
-    elif value is not None:
-        raise LinkConfigError(f"{name}: plugins must be a list")
-    plugins: dict[str, Mapping[str, Any]] = {}
-    for key, options in items:
-        if options is not None and not isinstance(options, Mapping):
-            raise LinkConfigError(f"{name}: options of plugin {key!r} must be a mapping")
-        plugins[str(key)] = options or {}
-    return plugins
 
 
 def external_findings(

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import re
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from kb.cli import file_path
-from kb.findings import Finding, Rule, Severity, sort_findings
+from kb.findings import Finding, Severity, sort_findings
+from kb.layout import LOCALE, guess_layout
+from kb.report import FORMATS, Report, count_severity, plural, render
 from kb.terminal import printable
 
 if TYPE_CHECKING:
@@ -23,12 +22,6 @@ if TYPE_CHECKING:
     from kb.links import LinkOptions, LinkReport
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-FORMATS = ("text", "json", "github", "markdown")
-JSON_VERSION = 1
-_LOCALE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
-_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
-_MARKDOWN_OPEN_LIMIT = 10
-_MARKDOWN_ROW_LIMIT = 200
 
 _DESCRIPTION = """\
 Check the built site (every language): links to pages, #anchors, images, stylesheets,
@@ -248,11 +241,13 @@ def run_links(args: argparse.Namespace) -> int:
     for notice in report.notices:
         sys.stderr.write(f"kb links: note: {printable(notice)}\n")
     text = render(
-        findings,
-        report,
+        link_report(
+            findings,
+            report,
+            seconds=time.perf_counter() - started,
+            external=external_count if args.external else None,
+        ),
         args.format,
-        seconds=time.perf_counter() - started,
-        external=external_count if args.external else None,
     )
     try:
         if args.output is not None:
@@ -263,7 +258,7 @@ def run_links(args: argparse.Namespace) -> int:
             sys.stdout.flush()
     except OSError as error:
         return _usage_error(f"cannot write the report: {error.strerror or error}")
-    failing = sum(1 for f in findings if f.severity is Severity.ERROR)
+    failing = count_severity(findings, Severity.ERROR)
     if args.strict:
         failing += sum(1 for f in findings if f.severity is Severity.WARNING)
     return EXIT_FINDINGS if failing else EXIT_OK
@@ -284,7 +279,7 @@ def _options(args: argparse.Namespace) -> tuple[LinkOptions, ExternalOptions]:
         normalise_base_path,
         read_site_config,
     )
-    from kb.project import ProjectError, parse_severity, rule_from_key
+    from kb.severity import SeverityError, parse_overrides
 
     config: SiteConfig | None = None
     project_dir = Path.cwd()
@@ -303,7 +298,7 @@ def _options(args: argparse.Namespace) -> tuple[LinkOptions, ExternalOptions]:
     else:
         languages = config.languages if config and config.languages else ("en", "ja")
     for code in languages:
-        if not _LOCALE.match(code):
+        if not LOCALE.match(code):
             raise _UsageError(f"--languages: {code!r} is not a language code such as en or ja")
     if not languages or len(set(languages)) != len(languages):
         raise _UsageError("--languages: give each language once, the site root's first")
@@ -313,25 +308,17 @@ def _options(args: argparse.Namespace) -> tuple[LinkOptions, ExternalOptions]:
             raise _UsageError(f"--docs-dir {args.docs_dir} is not a directory")
         docs_dir = None
     layout = config.layout if config else "folder"
-    if config is None and docs_dir is not None and not (docs_dir / languages[0]).is_dir():
-        layout = "suffix"
+    if config is None and docs_dir is not None:
+        layout = guess_layout(docs_dir, languages[0])
     if args.base_path is not None:
         base_path = normalise_base_path(args.base_path)
     else:
         base_path = base_path_from_site_url(config.site_url) if config else "/"
     severities = dict(config.severities) if config else {}
-    for override in args.severity:
-        for item in override.split(","):
-            name, equals, level = item.partition("=")
-            if not equals:
-                raise _UsageError(
-                    f"--severity {item!r}: write RULE=LEVEL, e.g. external-link=error"
-                )
-            try:
-                rule = rule_from_key(name)
-                severities[rule] = parse_severity(level, where=f"--severity {rule.value}")
-            except ProjectError as error:
-                raise _UsageError(str(error)) from None
+    try:
+        severities |= parse_overrides(args.severity, example="external-link=error")
+    except SeverityError as error:
+        raise _UsageError(str(error)) from None
     for name, value, valid, wanted in (
         ("--max-page-mb", args.max_page_mb, args.max_page_mb > 0, "a positive number"),
         ("--timeout", args.timeout, args.timeout > 0, "a positive number"),
@@ -424,168 +411,32 @@ def _progress_bar(args: argparse.Namespace) -> Iterator[ProgressFactory]:
         yield factory
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
-def _count(findings: Sequence[Finding], severity: Severity) -> int:
-    return sum(1 for finding in findings if finding.severity is severity)
-
-
-def summary(findings: Sequence[Finding], report: LinkReport) -> dict[str, int]:
-    """The `summary` object of the JSON report."""
-    return {
-        "pages": report.pages,
-        "links": report.links,
-        "errors": _count(findings, Severity.ERROR),
-        "warnings": _count(findings, Severity.WARNING),
-        "infos": _count(findings, Severity.INFO),
-    }
-
-
-def totals_line(
-    findings: Sequence[Finding], report: LinkReport, *, external: int | None = None
-) -> str:
-    """`2 errors, 1 warning, 0 infos in 2,002 pages (150,000 links).`"""
-    where = f"in {_plural(report.pages, 'page')} ({_plural(report.links, 'link')}"
-    where += f", {_plural(external, 'external URL')} checked)" if external is not None else ")"
-    if not findings:
-        return f"No findings {where}."
-    counts = [
-        _plural(_count(findings, Severity.ERROR), "error"),
-        _plural(_count(findings, Severity.WARNING), "warning"),
-        _plural(_count(findings, Severity.INFO), "info"),
-    ]
-    return f"{', '.join(counts)} {where}."
-
-
-def render(
+def link_report(
     findings: Sequence[Finding],
     report: LinkReport,
-    fmt: str,
     *,
     seconds: float | None = None,
     external: int | None = None,
-) -> str:
-    """The report in one of `FORMATS`.
+) -> Report:
+    """The findings of a `kb links` run as every output format reports them.
 
     Args:
         findings: Sorted findings (internal and, with `--external`, external).
         report: The run's counts.
-        fmt: `text`, `json`, `github` or `markdown`.
         seconds: Run time, shown in the text format's last line.
         external: External URLs checked, or None when they were not.
-
-    Returns:
-        The report, ending with a newline.
     """
-    if fmt == "json":
-        document = {
-            "version": JSON_VERSION,
-            "findings": [finding.to_dict() for finding in findings],
-            "summary": summary(findings, report),
-        }
-        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    totals = totals_line(findings, report, external=external)
-    if fmt == "github":
-        return _github(findings, totals)
-    if fmt == "markdown":
-        return _markdown(findings, totals)
-    return _text(findings, totals, seconds)
-
-
-def _rule_counts(findings: Sequence[Finding]) -> list[tuple[Rule, Severity, int]]:
-    counter = Counter((finding.rule, finding.severity) for finding in findings)
-    return sorted(
-        ((r, s, n) for (r, s), n in counter.items()), key=lambda x: (x[0].code, x[1].rank)
-    )
-
-
-def _text(findings: Sequence[Finding], totals: str, seconds: float | None) -> str:
-    lines: list[str] = []
-    previous = None
-    for finding in findings:
-        if previous is not None and finding.path != previous:
-            lines.append("")
-        previous = finding.path
-        lines.append(
-            f"{printable(finding.path)}:{finding.line}  {finding.code} {finding.rule.value}  "
-            f"{printable(finding.message)}"
-        )
-        if finding.page and not finding.path.endswith(finding.page):
-            lines.append(f"    in the built page {printable(finding.page)}")
-        if finding.hint:
-            lines.append(f"    {printable(finding.hint)}")
-    if findings:
-        lines.append("")
-    for rule, severity, count in _rule_counts(findings):
-        lines.append(f"{count:>6}  {rule.code} {rule.value} ({severity.value})")
+    where = f"in {plural(report.pages, 'page')} ({plural(report.links, 'link')}"
+    where += f", {plural(external, 'external URL')} checked)" if external is not None else ")"
+    summary = {
+        "pages": report.pages,
+        "links": report.links,
+        "errors": count_severity(findings, Severity.ERROR),
+        "warnings": count_severity(findings, Severity.WARNING),
+        "infos": count_severity(findings, Severity.INFO),
+    }
     took = f" Took {seconds:.1f} s." if seconds is not None else ""
-    lines.append(totals + took)
-    return "\n".join(lines) + "\n"
-
-
-def _escape_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(value: str) -> str:
-    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
-
-
-def _github(findings: Sequence[Finding], totals: str) -> str:
-    lines = []
-    for finding in findings:
-        level = _GITHUB_LEVEL.get(finding.severity, "notice")
-        title = f"{finding.code} {finding.rule.value}"
-        message = finding.message
-        if finding.page and not finding.path.endswith(finding.page):
-            message += f" (built page {finding.page})"
-        if finding.hint:
-            message += f"\n{finding.hint}"
-        lines.append(
-            f"::{level} file={_escape_property(finding.path)},line={finding.line},"
-            f"title={_escape_property(title)}::{_escape_data(message)}"
-        )
-    lines.append(totals)
-    return "\n".join(lines) + "\n"
-
-
-def _cell(value: str) -> str:
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return value.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
-
-
-def _markdown(findings: Sequence[Finding], totals: str) -> str:
-    lines = ["### kb links", "", totals, ""]
-    counts = _rule_counts(findings)
-    if not counts:
-        return "\n".join(lines) + "\n"
-    lines += ["| rule | severity | findings |", "|---|---|---:|"]
-    lines += [
-        f"| {rule.code} {rule.value} | {severity.value} | {count} |"
-        for rule, severity, count in counts
-    ]
-    lines.append("")
-    rows = ["| file | built page | rule | message |", "|---|---|---|---|"]
-    for finding in findings[:_MARKDOWN_ROW_LIMIT]:
-        message = _cell(finding.message)
-        if finding.hint:
-            message += f"<br><sub>{_cell(finding.hint)}</sub>"
-        rows.append(
-            f"| `{_cell(finding.path)}:{finding.line}` | `{_cell(finding.page)}` | "
-            f"{finding.code} {finding.rule.value} | {message} |"
-        )
-    hidden = len(findings) - _MARKDOWN_ROW_LIMIT
-    if hidden > 0:
-        rows += ["", f"…and {hidden:,} more: run `kb links` locally for all of them."]
-    if len(findings) > _MARKDOWN_OPEN_LIMIT:
-        lines += ["<details>", f"<summary>{_plural(len(findings), 'finding')}</summary>", ""]
-        lines += rows
-        lines += ["", "</details>"]
-    else:
-        lines += rows
-    return "\n".join(lines) + "\n"
+    return Report("kb links", findings, where, summary, pages=True, took=took)
 
 
 class _Parser(argparse.ArgumentParser):

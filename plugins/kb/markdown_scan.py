@@ -382,7 +382,7 @@ class _Scanner:
         )
 
     # Pass 1: one look at each line decides what it is; code and comments are masked out.
-    def _lines(self) -> None:  # noqa: C901 - one state machine reads best in one place
+    def _lines(self) -> None:  # one state machine reads best in one place
         lines = self.lines
         masked = self.masked
         kinds = self.kinds if self.keep_kinds else None

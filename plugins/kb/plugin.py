@@ -42,28 +42,28 @@ from kb.i18n_adapter import I18nView, file_language, i18n_view, language_relativ
 from kb.insights.events import REASONS
 from kb.insights.manifest import PageEntry, build_manifest, write_manifest
 from kb.localize import localize_defaults
+from kb.options import unknown_option
 from kb.output_check import nearest_line, violation_finding
 from kb.project import (
     DEFAULT_MAX_SENTENCE_LENGTH,
     DEFAULT_REVIEW_AGE_DAYS,
     ProjectError,
-    parse_severity,
     project_from_options,
-    rule_from_key,
 )
 from kb.redirects import collect_redirects, redirect_page
 from kb.related import merge_related, take_related_section
+from kb.report import log_line
 from kb.rules.metadata import HOST_CONFIGURATION_FILES, PAGE_TEMPLATES
 from kb.safe_text import ICON_ID
 from kb.search_box import search_box_settings
 from kb.search_index import BUNDLE_DIR, PreparedCopies, SearchIndexError, build_search_index
+from kb.severity import SeverityError, parse_severities
 from kb.site_model import ArticleEntry, SiteModel
 from kb.slugs import heading_ids, with_heading_ids
 from kb.status import StatusReport, translation_status
 from kb.status_page import status_context
 from kb.synonyms import synonym_table
 from kb.tables import focusable_tables
-from kb.terminal import printable
 from kb.urls import absolute_url, alternates, page_path
 from kb.yamlio import YamlError
 
@@ -71,6 +71,7 @@ if TYPE_CHECKING:
     from collections.abc import MutableMapping
 
     from jinja2 import Environment
+    from mkdocs.config.base import ConfigErrors, ConfigWarnings
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.structure.files import Files
     from mkdocs.structure.nav import Navigation
@@ -95,40 +96,50 @@ class _SeverityMap(c.Type[dict[str, str]]):
 
     def run_validation(self, value: object) -> dict[str, str]:
         mapping = super().run_validation(value)
-        for key, level in mapping.items():
-            try:
-                rule_from_key(str(key))
-                parse_severity(level, where=f"severity.{key}")
-            except ProjectError as error:
-                raise ValidationError(str(error)) from error
+        try:
+            parse_severities(mapping, where="severity")
+        except SeverityError as error:
+            raise ValidationError(str(error)) from error
         return mapping
 
 
-class _ParityOptions(base.Config):
+class _StrictConfig(base.Config):
+    """Options whose unknown keys are errors, naming the closest known key, as in `kb check`."""
+
+    def _validate(self) -> tuple[ConfigErrors, ConfigWarnings]:
+        failed, warnings = super()._validate()
+        unknown = sorted(set(self.keys()) - self._schema_keys)
+        failed += [
+            (key, ValidationError(unknown_option(key, self._schema_keys))) for key in unknown
+        ]
+        return failed, [(key, message) for key, message in warnings if key not in unknown]
+
+
+class _ParityOptions(_StrictConfig):
     link_rewrites = c.Type(dict, default={})
     """External URL prefixes that a translation rewrites, e.g. `/en-us/: /ja-jp/`."""
     translation_only_links = c.ListOfItems(c.Type(str), default=[])
     """URL prefixes a translation may link to although English does not."""
 
 
-class _ContentOptions(base.Config):
+class _ContentOptions(_StrictConfig):
     embed_allowlist = c.ListOfItems(c.Type(str), default=[])
     """URL prefixes allowed in `<iframe>`, `<object>` and `<embed>`."""
 
 
-class _StyleOptions(base.Config):
+class _StyleOptions(_StrictConfig):
     max_sentence_length = c.Type(int, default=DEFAULT_MAX_SENTENCE_LENGTH)
     """`long-sentence` reports sentences longer than this many characters."""
 
 
-class _StatusOptions(base.Config):
+class _StatusOptions(_StrictConfig):
     review_age_days = c.Type(int, default=DEFAULT_REVIEW_AGE_DAYS)
     """`kb status` lists articles whose `last_reviewed` is older than this many days."""
     page = c.Type(bool, default=True)
     """Publish the status as `/status/` in every language (not in the navigation, noindex)."""
 
 
-class _SearchOptions(base.Config):
+class _SearchOptions(_StrictConfig):
     enabled = c.Type(bool, default=True)
     """Index each language with Pagefind after the build and show kb's search box (in place of
     Material's, whose `search` plugin can then be left out)."""
@@ -158,7 +169,7 @@ class _Endpoint(base.BaseConfigOption[str]):
         return value
 
 
-class _InsightsOptions(base.Config):
+class _InsightsOptions(_StrictConfig):
     endpoint = c.Optional(_Endpoint())
     """Where the site's tracker sends feedback, searches and views (`kb collect`'s
     `/api/event`, a path of the site or a URL). None (the default): no widget, no script, no
@@ -167,12 +178,12 @@ class _InsightsOptions(base.Config):
     """The contact page, language-relative: linked after "No" and counted in the contact rate."""
 
 
-class _LinksOptions(base.Config):
+class _LinksOptions(_StrictConfig):
     cross_language_allowlist = c.ListOfItems(c.Type(str), default=[])
     """URL prefixes that pages of one language may link to in another (`kb links`)."""
 
 
-class KbConfig(base.Config):
+class KbConfig(_StrictConfig):
     """Options of the `kb` plugin in `mkdocs.yml`."""
 
     enabled = c.Type(bool, default=True)
@@ -291,7 +302,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self._body_violations = {}
         if self.result.refused:
             # MkDocs' own walk follows every symlink and reads every file: stop before it.
-            lines = "\n".join(_finding_line(finding) for finding in self.result.refused)
+            lines = "\n".join(log_line(finding) for finding in self.result.refused)
             raise PluginError(f"kb: the docs folder holds files the build must not read\n{lines}")
         self._pages = []
         self.status = None
@@ -459,7 +470,7 @@ class KbPlugin(BasePlugin[KbConfig]):
 
     @staticmethod
     def _log(finding: Finding) -> None:
-        text = _finding_line(finding)
+        text = log_line(finding)
         if finding.severity in (Severity.ERROR, Severity.WARNING):
             log.warning(text)
         elif finding.severity is Severity.INFO:
@@ -928,14 +939,12 @@ class KbPlugin(BasePlugin[KbConfig]):
         if env is not None:
             config = self._config
             features = list(config.theme.get("features") or []) if config is not None else []
-            for name in env.list_templates(
-                filter_func=lambda name: name.startswith("partials/javascripts/")
-            ):
+            for name in _script_partials(env):
                 try:
                     rendered = env.get_template(name).render(
                         config=config, base_url=base_url, features=features
                     )
-                except Exception:  # noqa: BLE001, S112 - a partial that needs more context
+                except Exception:  # a partial that needs more context
                     continue
                 hashes.update(inline_script_hashes(rendered))
         known = self._theme_scripts[base_url] = frozenset(hashes)
@@ -1123,6 +1132,17 @@ class KbPlugin(BasePlugin[KbConfig]):
         log.info("Search index: %s in %s/", counts or "no pages", result.bundle.name)
 
 
+def _script_partials(env: Environment) -> list[str]:
+    """The theme's `partials/javascripts/*.html` templates (listed from the loader's folders:
+    `env.list_templates` would walk the theme's thousands of icons)."""
+    names: set[str] = set()
+    for folder in getattr(env.loader, "searchpath", None) or []:
+        scripts = Path(folder) / "partials" / "javascripts"
+        if scripts.is_dir():
+            names.update(f"partials/javascripts/{file.name}" for file in scripts.glob("*.html"))
+    return sorted(names)
+
+
 def _display_path(path: Path) -> str:
     """`path` relative to the working directory when it is under it, POSIX."""
     try:
@@ -1158,13 +1178,6 @@ class _HomeEntry(Link):
 
     def __hash__(self) -> int:
         return hash(self.page)
-
-
-def _finding_line(finding: Finding) -> str:
-    """A finding as the build logs it: `path:line: CODE rule: message (hint: ...)`."""
-    text = f"{finding.path}:{finding.line}: {finding.code} {finding.rule.value}: {finding.message}"
-    # Paths and messages carry file names and front matter: no terminal escapes in the log.
-    return printable(f"{text} (hint: {finding.hint})" if finding.hint else text)
 
 
 def _extend(context: TemplateContext, **values: Any) -> None:

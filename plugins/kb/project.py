@@ -3,22 +3,15 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from kb.findings import RULES, Rule, Severity
-
-Layout = Literal["folder", "suffix"]
-
-_LOCALE = re.compile(r"^[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
-_RULES_BY_KEY: dict[str, Rule] = {
-    **{rule.value: rule for rule in Rule},
-    **{info.code.lower(): rule for rule, info in RULES.items()},
-}
-
+from kb.layout import LOCALE, Layout, guess_layout
+from kb.options import ConfigError, MissingConfig, check_option_keys, read_site_settings
+from kb.severity import SeverityError, parse_severities
 
 DEFAULT_MAX_SENTENCE_LENGTH = 120
 """Default of `style.max_sentence_length`."""
@@ -95,31 +88,6 @@ class Project:
             return Path(os.path.relpath(path, self.root)).as_posix()
 
 
-def rule_from_key(key: str) -> Rule:
-    """The rule named by a rule name (`stale-translation`) or code (`KB103`).
-
-    Raises:
-        ProjectError: No rule has that name or code.
-    """
-    rule = _RULES_BY_KEY.get(key.strip().lower())
-    if rule is None:
-        raise ProjectError(f"unknown rule {key!r}: run `kb rules` to list the rules")
-    return rule
-
-
-def parse_severity(value: Any, *, where: str) -> Severity:
-    """A severity from its configuration spelling (`error`, `warning`, `info`, `ignore`).
-
-    Raises:
-        ProjectError: The value is not a severity.
-    """
-    try:
-        return Severity(str(value).strip().lower())
-    except ValueError:
-        allowed = ", ".join(s.value for s in Severity)
-        raise ProjectError(f"{where}: severity {value!r} is not one of {allowed}") from None
-
-
 def project_from_options(
     *,
     root: Path,
@@ -164,6 +132,10 @@ def project_from_options(
     root = root.resolve()
     config_dir = given_config_dir.resolve()
     where = f"{config_file.name}: plugins.kb" if config_file else "kb options"
+    try:
+        check_option_keys(options, where)
+    except ConfigError as error:
+        raise ProjectError(str(error)) from None
     codes = _languages(languages, default_language)
     if layout not in ("folder", "suffix"):
         raise ProjectError(f"docs_structure must be 'folder' or 'suffix', not {layout!r}")
@@ -292,35 +264,48 @@ def load_project(
             raise ProjectError("--docs-dir and --languages go together (e.g. --languages en,ja)")
         docs = docs_dir if docs_dir.is_absolute() else root / docs_dir
         given = {"taxonomy": taxonomy, "glossary": glossary}
+        # products.yml and glossary.yml are found where they are without --docs-dir: next to
+        # the configuration file, or in the current folder.
+        config_dir = root if config_file is None else (root / config_file).parent
         return project_from_options(
             root=root,
             docs_dir=docs,
             languages=languages,
-            layout=_guess_layout(docs, languages),
-            options={key: str(path) for key, path in given.items() if path is not None},
-            default_taxonomy=False,
-            default_glossary=False,
+            layout=guess_layout(docs, str(languages[0]).strip()),
+            options={
+                key: str(path if path.is_absolute() else root / path)
+                for key, path in given.items()
+                if path is not None
+            },
+            config_dir=config_dir,
         )
     config_path = config_file or root / "mkdocs.yml"
     if not config_path.is_absolute():
         config_path = root / config_path
-    config = _read_config(config_path, set())
-    plugins = _plugins(config.get("plugins"), config_path.name)
-    i18n = plugins.get("i18n")
-    if i18n is None:
+    try:
+        site = read_site_settings(config_path)
+        i18n = site.plugins.get("i18n")
+        if i18n is None:
+            raise ProjectError(
+                f"{site.name} has no i18n plugin: configure mkdocs-static-i18n, "
+                "or pass --docs-dir and --languages"
+            )
+        if not isinstance(i18n.get("languages"), list) or not i18n["languages"]:
+            raise ProjectError(f"{site.name}: plugins.i18n.languages must list the languages")
+        codes, default = site.i18n_languages()
+        options = dict(site.plugins.get("kb") or {})
+        docs_value = site.path_setting("docs_dir", "docs")
+    except MissingConfig:
         raise ProjectError(
-            f"{config_path.name} has no i18n plugin: configure mkdocs-static-i18n, "
-            "or pass --docs-dir and --languages"
-        )
-    codes, default = _i18n_languages(i18n, config_path.name)
-    options = dict(plugins.get("kb") or {})
+            f"no {config_path.name} in {config_path.parent}: "
+            "pass --config, or --docs-dir and --languages"
+        ) from None
+    except ConfigError as error:
+        raise ProjectError(str(error)) from None
     for key, path in (("taxonomy", taxonomy), ("glossary", glossary)):
         if path is not None:
             options[key] = str(path if path.is_absolute() else root / path)
     config_dir = config_path.parent
-    docs_value = config.get("docs_dir", "docs")
-    if not isinstance(docs_value, str):
-        raise ProjectError(f"{config_path.name}: docs_dir must be a path")
     return project_from_options(
         root=root,
         docs_dir=(config_dir / docs_value),
@@ -334,86 +319,13 @@ def load_project(
     )
 
 
-def _read_config(path: Path, seen: set[Path]) -> dict[str, Any]:
-    from kb.yamlio import YamlError, load_mkdocs_yaml, merge_config
-
-    if path in seen:
-        raise ProjectError(f"{path.name}: INHERIT loops back to itself")
-    seen.add(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ProjectError(
-            f"no {path.name} in {path.parent}: pass --config, or --docs-dir and --languages"
-        ) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ProjectError(f"cannot read {path}: {error}") from None
-    try:
-        config = load_mkdocs_yaml(text)
-    except YamlError as error:
-        raise ProjectError(f"{path.name}:{error.line}: {error.message}") from None
-    if config is None:
-        config = {}
-    if not isinstance(config, dict):
-        raise ProjectError(f"{path.name} must be a mapping of settings")
-    parent = config.pop("INHERIT", None)
-    if isinstance(parent, str):
-        return merge_config(_read_config((path.parent / parent).resolve(), seen), config)
-    return config
-
-
-def _plugins(value: Any, name: str) -> dict[str, Mapping[str, Any]]:
-    entries: dict[str, Mapping[str, Any]] = {}
-    if value is None:
-        return entries
-    items: list[tuple[Any, Any]]
-    if isinstance(value, Mapping):
-        items = list(value.items())
-    elif isinstance(value, list):
-        items = []
-        for item in value:
-            if isinstance(item, str):
-                items.append((item, {}))
-            elif isinstance(item, Mapping) and len(item) == 1:
-                items.extend(item.items())
-            else:
-                raise ProjectError(f"{name}: plugins has an entry kb cannot read: {item!r}")
-    else:
-        raise ProjectError(f"{name}: plugins must be a list")
-    for key, options in items:
-        if options is None:
-            options = {}
-        if not isinstance(options, Mapping):
-            raise ProjectError(f"{name}: options of plugin {key!r} must be a mapping")
-        entries[str(key)] = options
-    return entries
-
-
-def _i18n_languages(i18n: Mapping[str, Any], name: str) -> tuple[list[str], str]:
-    raw = i18n.get("languages")
-    if not isinstance(raw, list) or not raw:
-        raise ProjectError(f"{name}: plugins.i18n.languages must list the languages")
-    codes: list[str] = []
-    default = None
-    for entry in raw:
-        if isinstance(entry, Mapping) and "locale" in entry and entry["locale"] in (None, "null"):
-            continue  # a switcher-only entry (`locale: null`), never built
-        if not isinstance(entry, Mapping) or not isinstance(entry.get("locale"), str):
-            raise ProjectError(f"{name}: every plugins.i18n.languages entry needs a locale")
-        locale = str(entry["locale"])
-        codes.append(locale)
-        if entry.get("default") and default is None:
-            default = locale
-    return codes, default or (codes[0] if codes else "")
-
-
 def _languages(languages: Sequence[str] | None, default: str | None) -> tuple[str, ...]:
     if not languages:
         raise ProjectError("no languages configured: kb needs the i18n plugin's languages")
     codes: list[str] = []
     for language in languages:
         code = str(language).strip()
-        if not _LOCALE.match(code):
+        if not LOCALE.match(code):
             raise ProjectError(f"{code!r} is not a language code such as 'en' or 'ja'")
         if code in codes:
             raise ProjectError(f"language {code!r} is configured twice")
@@ -424,11 +336,6 @@ def _languages(languages: Sequence[str] | None, default: str | None) -> tuple[st
         codes.remove(default)
         codes.insert(0, default)
     return tuple(codes)
-
-
-def _guess_layout(docs: Path, languages: Sequence[str]) -> Layout:
-    source = str(languages[0]).strip()
-    return "folder" if (docs / source).is_dir() else "suffix"
 
 
 def _mapping(value: Any, where: str) -> Mapping[str, Any]:
@@ -477,14 +384,11 @@ def _positive(value: Any, default: int, where: str) -> int:
 
 
 def _severities(value: Any, where: str) -> dict[Rule, Severity]:
-    severities = {rule: info.default for rule, info in RULES.items()}
-    for key, level in _mapping(value, where).items():
-        try:
-            rule = rule_from_key(str(key))
-        except ProjectError as error:
-            raise ProjectError(f"{where}: {error}") from None
-        severities[rule] = parse_severity(level, where=f"{where}.{key}")
-    return severities
+    try:
+        named = parse_severities(value, where=where)
+    except SeverityError as error:
+        raise ProjectError(str(error)) from None
+    return {rule: named.get(rule, info.default) for rule, info in RULES.items()}
 
 
 def _rewrites(value: Any, where: str) -> tuple[tuple[str, str], ...]:

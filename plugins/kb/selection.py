@@ -10,11 +10,11 @@ from kb.project import ProjectError
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-NOT_CHECKED = frozenset({Rule.EXTERNAL_LINK})
-"""Rules only `kb links --external` reports, never `kb check`."""
-PRODUCT_RULES = frozenset(rule for rule, info in RULES.items() if info.family == "products")
+NOT_CHECKED = frozenset(rule for rule, info in RULES.items() if info.needs == "site")
+"""Rules only `kb links` reports, never `kb check`."""
+PRODUCT_RULES = frozenset(rule for rule, info in RULES.items() if info.needs == "taxonomy")
 """Rules that need a product taxonomy."""
-GLOSSARY_RULES = frozenset({Rule.GLOSSARY_TERM, Rule.INVALID_GLOSSARY})
+GLOSSARY_RULES = frozenset(rule for rule, info in RULES.items() if info.needs == "glossary")
 """Rules that need a glossary."""
 
 

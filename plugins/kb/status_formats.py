@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, TextIO
 
+from kb.report import markdown_cell as _cell
 from kb.terminal import printable
 
 if TYPE_CHECKING:
@@ -132,11 +133,6 @@ def _write_text(report: StatusReport, stream: TextIO, *, color: bool) -> None:
         console.print(f"\nTranslations without a source article ({len(report.orphans)}):")
         for path in report.orphans:
             console.print(line(f"  {path}"), soft_wrap=True)
-
-
-def _cell(value: str) -> str:
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return value.replace("|", "\\|")
 
 
 def render_status_markdown(report: StatusReport) -> str:

@@ -8,13 +8,12 @@ import difflib
 import json
 import os
 import re
-import stat
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kb.articles import Article, Corpus
+from kb.atomic import atomic_write
 from kb.catalog import site_strings
 from kb.digest import source_digest
 from kb.docs_tree import MAX_ARTICLE_BYTES, read_regular_file, symlink_problem
@@ -73,40 +72,6 @@ class MarkResult:
     def changed(self) -> bool:
         """True when the file was rewritten."""
         return self.previous != self.digest or self.was_draft
-
-
-def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
-    """Write a file through a temporary file in its directory, keeping the file's mode.
-
-    Args:
-        path: The file to write.
-        data: Its new bytes.
-        exclusive: Refuse to replace an existing file (`FileExistsError`).
-    """
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    descriptor, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        if exclusive:
-            os.link(temporary, path)  # fails when the file exists: no overwrite, no race
-            os.unlink(temporary)
-        else:
-            os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
 
 
 def _digest_value(digest: str, quote: str) -> str:
@@ -244,8 +209,8 @@ def _locate(project: Project, corpus: Corpus, path: Path) -> tuple[str, str]:
     refusal = next((r for r in corpus.index.tree.refusals if r.path == docs_path), None)
     if refusal is not None:
         raise WriteError(f"{path}: {refusal.message}", usage=True)
-    key = corpus.index.classify(docs_path, set(project.languages), project.source_language)
-    if key is None or corpus.index.articles.get(key) != docs_path:
+    key = corpus.index.article_key(docs_path)
+    if key is None:
         raise WriteError(f"{path} is not an article of a configured language", usage=True)
     return key
 

@@ -293,7 +293,7 @@ def _env_tag(loader: SafeLoader, node: yaml.Node) -> Any:
         if isinstance(name, str) and name in os.environ:
             value = os.environ[name]
             try:
-                return yaml.load(value, Loader=SafeLoader)  # noqa: S506 - safe loader
+                return yaml.load(value, Loader=SafeLoader)  # safe loader
             except yaml.YAMLError:
                 return value
     return default
@@ -328,7 +328,7 @@ def load_mkdocs_yaml(text: str) -> Any:
         YamlError: The text is not valid YAML.
     """
     try:
-        return yaml.load(text, Loader=_MkDocsLoader)  # noqa: S506 - a safe loader subclass
+        return yaml.load(text, Loader=_MkDocsLoader)  # a safe loader subclass
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         raise YamlError(

@@ -202,3 +202,41 @@ def test_without_an_endpoint_no_request_is_ever_made(
     assert not (demo_site / "assets/kb/insights.js").exists()
     assert [url for url in requests if "insights" in url or "/api/" in url] == []
     assert all(url.startswith(server) for url in requests)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_the_widget_is_accessible_and_works_by_keyboard(
+    browser: Any, insights_site: InsightsSite, language: str, width: int
+) -> None:
+    """axe-core finds nothing on an article with the widget, before and after "No", and a
+    keyboard user reaches Yes/No, the reasons, the comment and Send with visible focus."""
+    from .test_accessibility import FOCUS_SHOWN, violations
+
+    context = person(browser)
+    page = context.new_page()
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{insights_site.base}/{ARTICLE[language]}", wait_until="networkidle")
+    widget = page.locator(".kb-feedback")
+    assert widget.is_visible()
+    assert violations(page) == []
+
+    def tab_to(selector: str) -> None:
+        for _ in range(200):
+            page.keyboard.press("Tab")
+            if page.evaluate("s => document.activeElement.matches(s)", selector):
+                page.wait_for_function(FOCUS_SHOWN, timeout=2000)  # and it shows
+                return
+        raise AssertionError(f"Tab never reached {selector}")
+
+    tab_to(".kb-feedback__no")
+    page.keyboard.press("Enter")
+    tab_to("input[name=reason]")
+    page.keyboard.press("Space")
+    tab_to(".kb-feedback__comment")
+    page.keyboard.type("hard to follow")
+    assert violations(page) == []
+    tab_to(".kb-feedback__send")
+    page.keyboard.press("Enter")
+    assert widget.locator(".kb-feedback__thanks").is_visible()
+    context.close()

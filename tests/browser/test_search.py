@@ -82,6 +82,16 @@ def test_golden_queries_find_the_article_in_the_top_five(
     assert recall >= MIN_RECALL, misses
 
 
+@pytest.mark.parametrize("language", ["ja", "en"])
+def test_golden_no_result_queries_show_the_no_results_state(
+    language_pages: dict[str, Any], language: str
+) -> None:
+    page = language_pages[language]
+    for query in GOLDEN["no_results"][language]:
+        assert search(page, query) == [], query
+        assert page.locator(".kb-search__empty").is_visible(), query
+
+
 @pytest.mark.parametrize(
     ("language", "query"),
     [("ja", "refund"), ("ja", "Webhook"), ("en", "返金"), ("en", "チャージバック")],

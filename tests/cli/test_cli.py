@@ -126,6 +126,30 @@ def test_usage_and_config_errors_exit_2_with_one_line(
     assert "Traceback" not in run.stderr
 
 
+@pytest.mark.parametrize("command", ["check", "links", "status"])
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ("      stlye: {}\n", "plugins.kb: unknown option 'stlye' (did you mean 'style'?)"),
+        (
+            "      parity: {link_rewrtes: {}}\n",
+            "plugins.kb.parity: unknown option 'link_rewrtes' (did you mean 'link_rewrites'?)",
+        ),
+        ("      severty: {}\n", "unknown option 'severty' (did you mean 'severity'?)"),
+    ],
+)
+def test_misspelled_options_exit_2_saying_the_key(
+    site: Callable[..., Path], command: str, options: str, message: str
+) -> None:
+    config = MKDOCS_YML.replace("  - kb:\n", "  - kb:\n" + options)
+    root = site(config=config)
+    (root / "site").mkdir()
+    run = kb(root, command)
+    assert run.returncode == 2
+    assert message in run.stderr
+    assert len(run.stderr.strip().splitlines()) == 1, run.stderr
+
+
 def test_invalid_config_exits_2(site: Callable[..., Path]) -> None:
     run = kb(site(config="plugins:\n  - i18n:\n      languages: []\n"), "check")
     assert run.returncode == 2
@@ -222,6 +246,10 @@ def test_paths_output_file_and_docs_dir(site: Callable[..., Path]) -> None:
     bare = kb(root, "check", "--docs-dir", "docs", "--languages", "en,ja", "--format", "json")
     codes = [f["code"] for f in json.loads(bare.stdout)["findings"]]
     assert codes == ["KB305", "KB103", "KB108"]
+    # products.yml in the current folder is found with --docs-dir as without it.
+    found = kb(root, "check", "--docs-dir", "docs", "--languages", "en,ja", "--select", "KB2")
+    assert found.returncode == 0, found.stderr
+    (root / "products.yml").rename(root / "taxonomy.yml")
     products = kb(root, "check", "--docs-dir", "docs", "--languages", "en,ja", "--select", "KB2")
     assert products.returncode == 2
     assert "no product taxonomy" in products.stderr
@@ -233,7 +261,7 @@ def test_paths_output_file_and_docs_dir(site: Callable[..., Path]) -> None:
         "--languages",
         "en,ja",
         "--taxonomy",
-        "products.yml",
+        "taxonomy.yml",
         "--select",
         "KB2",
     )

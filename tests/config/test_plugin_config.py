@@ -63,7 +63,37 @@ def test_invalid_options_are_rejected(options: dict[str, Any], key: str) -> None
     assert [name for name, _ in errors] == [key] or [name for name, _ in warnings] == [key]
 
 
-def test_unknown_top_level_option_warns() -> None:
-    _, errors, warnings = load({"taxonmy": "products.yml"})
-    assert errors == []
-    assert [name for name, _ in warnings] == ["taxonmy"]
+def test_plugin_options_match_the_shared_option_list() -> None:
+    from mkdocs.config import config_options as c
+
+    from kb.options import OPTIONS
+    from kb.plugin import KbConfig
+
+    declared = {
+        key: frozenset(k for k, _ in option.config_class._schema)
+        if isinstance(option, c.SubConfig)
+        else None
+        for key, option in KbConfig._schema
+    }
+    assert declared == OPTIONS
+
+
+@pytest.mark.parametrize(
+    ("options", "key", "message"),
+    [
+        ({"stlye": {}}, "stlye", "unknown option 'stlye' (did you mean 'style'?)"),
+        ({"taxonmy": "p.yml"}, "taxonmy", "unknown option 'taxonmy' (did you mean 'taxonomy'?)"),
+        (
+            {"parity": {"link_rewrtes": {}}},
+            "parity",
+            "unknown option 'link_rewrtes' (did you mean 'link_rewrites'?)",
+        ),
+    ],
+)
+def test_unknown_options_are_errors_naming_the_closest(
+    options: dict[str, Any], key: str, message: str
+) -> None:
+    _, errors, warnings = load(options)
+    assert [k for k, _ in errors] == [key]
+    assert message in str(errors[0][1])
+    assert warnings == []

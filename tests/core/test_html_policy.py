@@ -155,6 +155,11 @@ UNSAFE_BODIES = {
     "math": ("<math><mi>x</mi></math>", "math", ""),
     "ping": ('<a href="../x/" ping="https://evil.example/">x</a>', "a", "ping"),
     "unknown element": ("<marquee>x</marquee>", "marquee", ""),
+    "theme component": (
+        '<a data-md-component="source" href="https://x.example/">x</a>',
+        "a",
+        "data-md-component",
+    ),
 }
 
 

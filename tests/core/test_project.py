@@ -8,8 +8,8 @@ import pytest
 
 from kb.check import CheckResult
 from kb.findings import Finding, Rule, Severity
-from kb.formats import render_github, render_markdown
 from kb.project import ProjectError, load_project, project_from_options
+from kb.report import render_github, render_markdown
 from kb.selection import select_rules
 
 I18N = """\
@@ -76,7 +76,9 @@ def test_suffix_is_static_i18n_default_and_docs_dir_mode(tmp_path: Path) -> None
     )
     assert load_project(root=tmp_path).layout == "suffix"
     bare = load_project(root=tmp_path, docs_dir=Path("docs"), languages=["en", "ja"])
-    assert bare.taxonomy_path is None
+    # products.yml is found in the current folder with --docs-dir as without it.
+    assert bare.taxonomy_path == load_project(root=tmp_path).taxonomy_path
+    assert bare.taxonomy_path == tmp_path.resolve() / "products.yml"
     assert bare.layout == "suffix"
     given = load_project(
         root=tmp_path, docs_dir=Path("docs"), languages=["en", "ja"], taxonomy=Path("products.yml")
@@ -128,11 +130,15 @@ def test_plugin_options_path(tmp_path: Path) -> None:
         project_from_options(root=tmp_path, docs_dir=Path("docs"), languages=["en", "en"])
 
 
+SITE_ONLY = {Rule.EXTERNAL_LINK, Rule.UNREADABLE_PAGE}
+"""Rules only `kb links` reports."""
+
+
 @pytest.mark.parametrize(
     ("select", "ignore", "taxonomy", "expected"),
     [
-        ((), (), True, set(Rule) - {Rule.EXTERNAL_LINK}),
-        ((), (), False, {r for r in Rule if r.family != "products"} - {Rule.EXTERNAL_LINK}),
+        ((), (), True, set(Rule) - SITE_ONLY),
+        ((), (), False, {r for r in Rule if r.family != "products"} - SITE_ONLY),
         (("ALL",), ("KB1", "content", "style"), False, set()),
         (
             ("kb20",),
@@ -180,7 +186,7 @@ def test_github_escapes_properties_and_data(tmp_path: Path) -> None:
         "en",
         Severity.WARNING,
     )
-    assert render_github(_result(tmp_path, [finding])).splitlines()[0] == (
+    assert render_github(_result(tmp_path, [finding]).report()).splitlines()[0] == (
         "::warning file=docs/en/a%2Cb%3Ac.md,line=3,title=KB305 broken-link::"
         "100%25 broken%0Areally%0Afix: it"
     )
@@ -188,5 +194,5 @@ def test_github_escapes_properties_and_data(tmp_path: Path) -> None:
 
 def test_markdown_escapes_cells(tmp_path: Path) -> None:
     finding = Finding("docs/en/a.md", 3, Rule.UNSAFE_HTML, "<script> | pipe", "", "en")
-    text = render_markdown(_result(tmp_path, [finding]))
+    text = render_markdown(_result(tmp_path, [finding]).report())
     assert "| `docs/en/a.md:3` | KB304 unsafe-html | &lt;script&gt; \\| pipe |" in text

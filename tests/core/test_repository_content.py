@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -43,14 +44,29 @@ def test_kb_check_strict_exits_0_in_the_repository() -> None:
     assert run.stdout.startswith("No findings in ")
 
 
-def test_the_readme_rules_table_lists_every_rule() -> None:
+def test_the_readme_rules_table_is_the_registry() -> None:
     from kb.findings import RULES
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    rows = {
-        tuple(cell.strip() for cell in line.split("|")[1:4])
+    rows = [
+        tuple(cell.strip() for cell in line.strip().strip("|").split(" | "))
         for line in readme.splitlines()
         if line.startswith("| KB")
-    }
-    expected = {(info.code, rule.value, info.default.value) for rule, info in RULES.items()}
-    assert expected <= rows, sorted(expected - rows)
+    ]
+    expected = [
+        (info.code, rule.value, info.default.value, info.example, info.fix)
+        for rule, info in sorted(RULES.items(), key=lambda item: item[1].code)
+    ]
+    assert rows == expected
+
+
+def test_kb_stylesheet_closes_every_block() -> None:
+    """An unclosed block swallows every rule after it (a merge once left one open, and the
+    feedback widget lost its focus outline)."""
+    css = (REPO / "plugins/kb/templates/assets/kb/kb.css").read_text(encoding="utf-8")
+    css = re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group().count("\n"), css, flags=re.S)
+    depth = 0
+    for number, line in enumerate(css.splitlines(), 1):
+        depth += line.count("{") - line.count("}")
+        assert depth >= 0, f"kb.css:{number}: '}}' without its block"
+    assert depth == 0, "kb.css ends inside a block"

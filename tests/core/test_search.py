@@ -237,6 +237,20 @@ def test_the_golden_set_has_forty_queries_that_each_name_a_real_article(language
             assert word in text, (query, word)
 
 
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_no_result_queries_name_nothing_the_articles_say(language: str) -> None:
+    queries = GOLDEN["no_results"][language]
+    assert len(queries) >= 3
+    texts = [
+        unicodedata.normalize("NFKC", path.read_text(encoding="utf-8")).lower()
+        for path in (REPO / "docs" / language).rglob("*.md")
+    ]
+    for query in queries:
+        # The longest typed word must be spelled in a result: none of them holds it.
+        word = max(unicodedata.normalize("NFKC", query).lower().split(), key=len)
+        assert not any(word in text for text in texts), query
+
+
 def test_the_golden_set_covers_every_kind_of_japanese_query() -> None:
     kinds = {query["kind"] for query in GOLDEN["ja"]}
     assert kinds >= KINDS

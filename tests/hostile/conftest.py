@@ -262,7 +262,7 @@ def _run(command: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
             capture_output=True,
             text=True,
             timeout=TIMEOUT,
-            preexec_fn=_limit_resources,  # noqa: PLW1509 - no threads are started before it
+            preexec_fn=_limit_resources,  # no threads are started before it
             check=False,
         )
     except subprocess.TimeoutExpired as error:
@@ -324,7 +324,7 @@ def hostile_site(tmp_path: Path) -> Callable[..., HostileSite]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:  # stdlib signature
         pass
 
 
@@ -442,7 +442,7 @@ class Crawler:
             )
             # Timers a payload may have set run before the page is judged (no wall-clock wait).
             page.evaluate("() => new Promise(r => setTimeout(r, 0))")
-        except Exception as error:  # noqa: BLE001 - a page that navigated away breaks evaluate
+        except Exception as error:  # a page that navigated away breaks evaluate
             if not found:
                 found.append(Incident(relative, "script-error", str(error).splitlines()[0]))
         finally:

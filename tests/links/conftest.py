@@ -108,10 +108,10 @@ class Server:
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
-    def do_HEAD(self) -> None:  # noqa: N802 - http.server's naming
+    def do_HEAD(self) -> None:  # http.server's naming
         self._answer("HEAD")
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._answer("GET")
 
     def _answer(self, method: str) -> None:

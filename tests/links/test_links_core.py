@@ -572,7 +572,7 @@ class TestRobustness:
             handle.truncate(50 * 1024 * 1024)
         report = check_tree({SITE_PAGE: page('<a href="../big/#anything">big</a>')})
         assert as_rows(report.findings) == [
-            ("invalid-encoding", "payments/big/index.html", "site/payments/big/index.html", 1)
+            ("unreadable-page", "payments/big/index.html", "site/payments/big/index.html", 1)
         ]
         assert "file is 50.0 MB, over the 20 MB limit" in report.findings[0].message
 
@@ -582,8 +582,8 @@ class TestRobustness:
             max_page_bytes=4096,
         )
         assert as_rows(report.findings) == [
-            ("invalid-encoding", "assets/big.css", "site/assets/big.css", 1),
-            ("invalid-encoding", EN_PAGE, SITE_PAGE, 1),
+            ("unreadable-page", "assets/big.css", "site/assets/big.css", 1),
+            ("unreadable-page", EN_PAGE, SITE_PAGE, 1),
         ]
 
     def test_symlink_loops_are_unsafe_and_never_followed(
@@ -661,13 +661,13 @@ class TestRobustness:
         report = check_tree({SITE_PAGE: page('<a href="../refunds/#nope">x</a>')})
         assert as_rows(report.findings) == [
             (
-                "invalid-encoding",
+                "unreadable-page",
                 "ja/payments/refunds/index.html",
                 "site/ja/payments/refunds/index.html",
                 1,
             ),
             (
-                "invalid-encoding",
+                "unreadable-page",
                 "payments/refunds/index.html",
                 "site/payments/refunds/index.html",
                 1,
@@ -685,7 +685,7 @@ class TestRobustness:
         finally:
             target.chmod(0o644)
         assert [(f.rule, f.page) for f in report.findings] == [
-            (Rule.INVALID_ENCODING, "payments/secret/index.html")
+            (Rule.UNREADABLE_PAGE, "payments/secret/index.html")
         ]
 
     def test_missing_site_dir(self, tmp_path: Path) -> None:

@@ -148,7 +148,7 @@ class EventBuffer:
             if self._store is None:
                 self._store = self._open_store()
             self._store.write(batch)
-        except Exception as error:  # noqa: BLE001 - any database fault: keep events, retry
+        except Exception as error:  # any database fault: keep events, retry
             with self._wake:
                 self._pending.extendleft(reversed(batch))
                 self._writing = 0
@@ -175,7 +175,7 @@ class EventBuffer:
         self._next_prune = now + RETENTION_CHECK
         try:
             self._store.prune(int(time.time()) - self._retention * 86_400)
-        except Exception as error:  # noqa: BLE001 - retried at the next check
+        except Exception as error:  # retried at the next check
             log.warning("kb collect: deleting old events failed: %s", error)
 
     def _close_store(self) -> None:

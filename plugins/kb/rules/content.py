@@ -15,6 +15,21 @@ if TYPE_CHECKING:
     from kb.markdown_scan import HtmlTag
     from kb.rules import RuleContext
 
+RULES = frozenset(
+    {
+        Rule.BROKEN_ANCHOR,
+        Rule.BROKEN_LINK,
+        Rule.CROSS_LANGUAGE_LINK,
+        Rule.DUPLICATE_RELATED_SECTION,
+        Rule.INVALID_FRONT_MATTER,
+        Rule.MALFORMED_HEADING,
+        Rule.MISSING_ASSET,
+        Rule.UNSAFE_HTML,
+    }
+)
+"""The rules this module reports."""
+
+
 _EMBEDS = {"iframe": "src", "object": "data", "embed": "src"}
 _URL_ATTRIBUTES = {
     "href",

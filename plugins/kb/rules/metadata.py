@@ -13,6 +13,10 @@ if TYPE_CHECKING:
     from kb.articles import Article, FileIndex
     from kb.rules import RuleContext
 
+RULES = frozenset({Rule.INVALID_FRONT_MATTER, Rule.MARKUP_IN_METADATA, Rule.UNSAFE_FILE_NAME})
+"""The rules this module reports."""
+
+
 PAGE_TEMPLATES = frozenset({"main.html", "kb-home.html"})
 """Templates front matter may choose. The theme has others (`redirect.html` sends the reader to
 the page's `location`, in a script); kb's generated pages choose theirs themselves."""

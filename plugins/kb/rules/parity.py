@@ -14,6 +14,24 @@ if TYPE_CHECKING:
     from kb.markdown_scan import Admonition, CodeBlock, Heading, Image, Link, Structure, Table
     from kb.rules import RuleContext
 
+RULES = frozenset(
+    {
+        Rule.MISSING_TRANSLATION,
+        Rule.ORPHAN_TRANSLATION,
+        Rule.STALE_TRANSLATION,
+        Rule.UNTRACKED_TRANSLATION,
+        Rule.HEADING_MISMATCH,
+        Rule.CODE_BLOCK_MISMATCH,
+        Rule.IMAGE_MISMATCH,
+        Rule.LINK_MISMATCH,
+        Rule.ADMONITION_MISMATCH,
+        Rule.TABLE_MISMATCH,
+        Rule.FRONT_MATTER_MISMATCH,
+    }
+)
+"""The rules this module reports."""
+
+
 _STRUCTURE_RULES = (
     Rule.CODE_BLOCK_MISMATCH,
     Rule.IMAGE_MISMATCH,
@@ -25,18 +43,19 @@ _STRUCTURE_RULES = (
 _UNCOMPARED_KEYS = frozenset({"source_digest", "draft", "redirect_from", "aliases"})
 
 
-def check_pair(pair: ArticlePair, context: RuleContext, *, compare_products: bool) -> list[Finding]:
+def check_pair(pair: ArticlePair, context: RuleContext) -> list[Finding]:
     """Run the parity rules (KB101-KB111) on a source article and its translation.
 
     Args:
         pair: The twins (one side may be missing).
         context: The check's shared state.
-        compare_products: Also compare `products` values (when `products-mismatch` cannot run).
 
     Returns:
         `missing-translation` naming the source article; every other finding names the
         translation.
     """
+    # Without a taxonomy products-mismatch cannot run: front-matter-mismatch compares products.
+    compare_products = context.project.taxonomy_path is None
     source, translation = pair.source, pair.translation
     if translation is None:
         if source is None or not context.wants(Rule.MISSING_TRANSLATION):

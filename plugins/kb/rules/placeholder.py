@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     from kb.rules import RuleContext
 
 
+RULES = frozenset({Rule.PLACEHOLDER})
+"""The rules this module reports."""
+
+
 def check_article(article: Article, context: RuleContext) -> list[Finding]:
     """Run `placeholder` (KB314): one finding per article, on its first placeholder.
 

@@ -12,6 +12,10 @@ if TYPE_CHECKING:
     from kb.taxonomy import Taxonomy
 
 
+RULES = frozenset({Rule.MISSING_PRODUCTS, Rule.UNKNOWN_PRODUCT, Rule.PRODUCTS_MISMATCH})
+"""The rules this module reports."""
+
+
 def check_article(article: Article, context: RuleContext) -> list[Finding]:
     """Run `missing-products` and `unknown-product` (KB201, KB202) on one article.
 

@@ -16,6 +16,18 @@ if TYPE_CHECKING:
     from kb.prose import Block, Blocks, Prose
     from kb.rules import RuleContext
 
+RULES = frozenset(
+    {
+        Rule.MIXED_POLITENESS,
+        Rule.HALFWIDTH_KATAKANA,
+        Rule.FULLWIDTH_ALPHANUMERIC,
+        Rule.INCONSISTENT_SPACING,
+        Rule.LONG_SENTENCE,
+    }
+)
+"""The rules this module reports."""
+
+
 STYLE_RULES = (
     Rule.MIXED_POLITENESS,
     Rule.HALFWIDTH_KATAKANA,

@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from kb.glossary import Glossary, Term
     from kb.rules import RuleContext
 
+RULES = frozenset({Rule.GLOSSARY_TERM})
+"""The rules this module reports."""
+
+
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _CURLY_APOSTROPHE = "\u2019"
 
@@ -136,6 +140,8 @@ def check_article(article: Article, context: RuleContext) -> list[Finding]:
     """
     terms = context.terms
     if terms is None or not context.wants(Rule.GLOSSARY_TERM):
+        return []
+    if article.language == context.project.source_language:
         return []
     pattern = terms.forbidden_patterns.get(article.language)
     if pattern is None:
