@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -83,8 +84,16 @@ def write_configs(corpus: Path) -> tuple[Path, Path]:
     return project, stock_path
 
 
-def time_build(config: Path) -> float:
+CPU_SECONDS: dict[Path, list[float]] = {}
+"""CPU seconds (user + system, the build and Pagefind) of each timed build, per configuration:
+steadier than wall time on a machine shared with other jobs."""
+
+
+def time_build(config: Path, kb_source: Path | None = None) -> float:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if kb_source is not None:  # kb imported from another checkout's plugins/ (--baseline)
+        env["PYTHONPATH"] = str(kb_source)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     done = subprocess.run(
         [str(BIN / "mkdocs"), "build", "-q", "-f", str(config)],
@@ -94,6 +103,10 @@ def time_build(config: Path) -> float:
         check=False,
     )
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU_SECONDS.setdefault(config, []).append(
+        after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    )
     if done.returncode != 0:
         raise SystemExit(f"build of {config} failed:\n{done.stderr[-2000:]}")
     return elapsed
@@ -187,13 +200,113 @@ def plugin_share(config: Path) -> tuple[float, float]:
     return kb, total
 
 
+PROFILE_PARTS = (
+    # (label, file suffix, function name): cumulative time of one function of the build.
+    ("whole build (mkdocs.commands.build.build)", "mkdocs/commands/build.py", "build"),
+    ("kb check (on_pre_build: run_check)", os.path.join("kb", "plugin.py"), "on_pre_build"),
+    ("Markdown conversion (Markdown.convert)", "markdown/core.py", "convert"),
+    ("Jinja rendering (Template.render)", "jinja2/environment.py", "render"),
+    ("kb page context (on_page_context)", os.path.join("kb", "plugin.py"), "on_page_context"),
+    ("kb body allowlist (on_page_content)", os.path.join("kb", "plugin.py"), "on_page_content"),
+    (
+        "kb on_post_page (output allowlist; compaction and search copies once added)",
+        os.path.join("kb", "plugin.py"),
+        "on_post_page",
+    ),
+    ("writing pages (mkdocs utils.write_file)", "mkdocs/utils/__init__.py", "write_file"),
+    (
+        "kb on_post_build (redirects, manifest, search)",
+        os.path.join("kb", "plugin.py"),
+        "on_post_build",
+    ),
+    (
+        "Pagefind: whole step (build_search_index)",
+        os.path.join("kb", "search_index.py"),
+        "build_search_index",
+    ),
+    (
+        "Pagefind: index copies made in the build process (index_copy)",
+        os.path.join("kb", "search_index.py"),
+        "index_copy",
+    ),
+    ("Pagefind: the binary (subprocess.run)", "subprocess.py", "run"),
+)
+
+
+def profile_build(config: Path, top: int = 25) -> None:
+    """Profile one `mkdocs build` under cProfile and print where its time goes.
+
+    cProfile slows Python code (not Pagefind's binary) by about a third: shares, not seconds.
+    """
+    import pstats
+
+    out = config.parent / "kb-build.prof"
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "mkdocs", "build", "-q"]
+        + ["-f", str(config)],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    wall = time.perf_counter() - start
+    stats = pstats.Stats(str(out))
+    raw: dict[tuple[str, int, str], tuple[int, int, float, float, object]] = stats.stats  # type: ignore[attr-defined]
+    total = max(cumulative for (_, _, _, cumulative, _) in raw.values())
+    print(f"\nprofile of one build: {wall:.2f} s wall under cProfile, {total:.2f} s profiled")
+    print("| part | cumulative s | share |")
+    print("|---|---|---|")
+    for label, suffix, function in PROFILE_PARTS:
+        seconds = sum(
+            # a function that calls itself (Jinja's render) counts once: its top-level calls
+            cumulative
+            for (filename, _, name), (_, _, _, cumulative, _) in raw.items()
+            if filename.endswith(suffix) and name == function
+        )
+        print(f"| {label} | {seconds:.2f} | {100 * seconds / total:.1f}% |")
+    print(f"\ntop {top} by cumulative time:")
+    ranked = sorted(raw.items(), key=lambda item: item[1][3], reverse=True)
+    for (filename, line, name), (_, calls, _, cumulative, _) in ranked[:top]:
+        where = "/".join(Path(filename).parts[-2:]) if filename != "~" else "~"
+        print(f"{cumulative:8.2f} s {calls:>9} calls  {where}:{line}({name})")
+
+
+def site_size(site: Path) -> tuple[int, int, int]:
+    """Bytes of the built site, of its HTML and of its search bundle."""
+    files = [path for path in site.rglob("*") if path.is_file()]
+    total = sum(path.stat().st_size for path in files)
+    html = sum(path.stat().st_size for path in files if path.suffix == ".html")
+    bundle = sum(path.stat().st_size for path in files if "pagefind" in path.parts)
+    return total, html, bundle
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, nargs="+", default=[100, 500, 1000, 2000])
-    parser.add_argument("--runs", type=int, default=3, help="counted runs per configuration")
+    parser.add_argument(
+        "--runs",
+        type=int,
+        default=3,
+        help="counted runs per configuration (0: one uncounted build, e.g. before --serve)",
+    )
     parser.add_argument("--stock-max", type=int, default=500, help="largest corpus built stock")
     parser.add_argument("--serve", action="store_true", help="also time a serve reload")
     parser.add_argument("--keep", type=Path, help="keep corpora in this directory")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="also time kb imported from this folder (another checkout's plugins/, e.g. from "
+        "`git archive main plugins`), alternating with this checkout's, under the same load",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="profile one build of the largest corpus"
+    )
     parser.add_argument(
         "--plugin-share", action="store_true", help="profile kb's own share of each build"
     )
@@ -210,14 +323,46 @@ def main() -> None:
             ours: list[float] = []
             theirs: list[float] = []
             run_stock = pairs <= args.stock_max
+            base: list[float] = []
+            baseline = corpus / "mkdocs.baseline.yml"
+            if args.baseline is not None:
+                config = yaml.safe_load(project.read_text(encoding="utf-8"))
+                config["site_dir"] = "site-baseline"
+                baseline.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
+                time_build(baseline, args.baseline)
+                CPU_SECONDS.pop(baseline, None)
             time_build(project)  # warm-up: imports and file cache
+            CPU_SECONDS.pop(project, None)
             for _ in range(args.runs):
+                if args.baseline is not None:
+                    base.append(time_build(baseline, args.baseline))
                 ours.append(time_build(project))
                 if run_stock:
                     theirs.append(time_build(stock))
             pages = sum(1 for _ in (corpus / "site").rglob("index.html"))
             rows.append((pairs, pages, summary(ours), summary(theirs), ours, theirs))
             print(f"{pairs:>6} pairs  kb {summary(ours)}  stock {summary(theirs)}", flush=True)
+            cpu = CPU_SECONDS.get(project, [])
+            print(f"{pairs:>6} pairs  kb CPU time (user + system) {summary(cpu)}", flush=True)
+            if base:
+                print(
+                    f"{pairs:>6} pairs  baseline {summary(base)}, CPU time "
+                    f"{summary(CPU_SECONDS.get(baseline, []))}; this checkout / baseline "
+                    f"{statistics.median(ours) / statistics.median(base):.2f}x wall",
+                    flush=True,
+                )
+                total, html, bundle = site_size(corpus / "site-baseline")
+                print(
+                    f"{pairs:>6} pairs  baseline site {total / 1e6:.1f} MB "
+                    f"(HTML {html / 1e6:.1f} MB)"
+                )
+            total, html, bundle = site_size(corpus / "site")
+            print(
+                f"{pairs:>6} pairs  site {total / 1e6:.1f} MB (HTML {html / 1e6:.1f} MB in "
+                f"{pages} pages, {html / max(pages, 1) / 1e3:.1f} KB a page; search bundle "
+                f"{bundle / 1e6:.1f} MB); {load()}",
+                flush=True,
+            )
             if args.plugin_share:
                 kb_seconds, total = plugin_share(project)
                 print(
@@ -235,9 +380,13 @@ def main() -> None:
                 else "see notes"
             )
             print(f"| {pairs} | {pages} | {ours_text} | {theirs_text} | {ratio} |")
-        medians = {pairs: statistics.median(ours) for pairs, _, _, _, ours, _ in rows}
+        medians = {pairs: statistics.median(ours) for pairs, _, _, _, ours, _ in rows if ours}
         if 1000 in medians and 2000 in medians:
             print(f"\n2,000 / 1,000 pairs: {medians[2000] / medians[1000]:.2f}x (linear is 2.0x)")
+        if args.profile:
+            project, _ = write_configs(workdir / f"n{max(args.pairs)}")
+            profile_build(project)
+            print(load())
         if args.serve:
             largest = max(args.pairs)
             corpus = workdir / f"n{largest}"

@@ -24,6 +24,7 @@ from kb.articles import read_page_source
 from kb.catalog import site_strings
 from kb.check import CheckResult, TranslationStatus, run_check
 from kb.cjk import NO_SPACE_LANGUAGES, join_cjk_line_breaks
+from kb.compact_html import compact_html
 from kb.csp import PolicyError, content_security_policy, origin_of, write_headers
 from kb.escaping import autoescape_templates, escape_page, text
 from kb.findings import Finding, Rule, Severity
@@ -55,7 +56,7 @@ from kb.report import log_line
 from kb.rules.metadata import HOST_CONFIGURATION_FILES, PAGE_TEMPLATES
 from kb.safe_text import ICON_ID
 from kb.search_box import search_box_settings
-from kb.search_index import BUNDLE_DIR, SearchIndexError, build_search_index
+from kb.search_index import BUNDLE_DIR, PreparedCopies, SearchIndexError, build_search_index
 from kb.severity import SeverityError, parse_severities
 from kb.site_model import ArticleEntry, SiteModel
 from kb.slugs import heading_ids, with_heading_ids
@@ -222,6 +223,8 @@ class KbPlugin(BasePlugin[KbConfig]):
     def __init__(self) -> None:
         self.result: CheckResult | None = None
         self._serving = False
+        self._search_copies: PreparedCopies | None = None
+        self._site_root = ""
         self.site: SiteModel | None = None
         self.glossary: Glossary | None = None
         self.status: StatusReport | None = None
@@ -320,6 +323,19 @@ class KbPlugin(BasePlugin[KbConfig]):
             view.languages if view else (project.source_language,),
             project.source_language,
         )
+        self._start_search_copies(config, view)
+
+    def _start_search_copies(self, config: MkDocsConfig, view: I18nView | None) -> None:
+        """Prepare the search index's copies of the pages while they are built (a worker
+        process, `kb/search_index.py`); not in a live preview, which keeps its first index."""
+        if self._search_copies is not None:
+            self._search_copies.close()
+        self._search_copies = None
+        self._site_root = os.path.abspath(config.site_dir)
+        if self.config.search.enabled and not self._serving:
+            default = view.default_language if view else "en"
+            synonyms = synonym_table(self.glossary, default) if self.glossary else None
+            self._search_copies = PreparedCopies(synonyms)
 
     def _published(self, language: str, rel: str) -> bool:
         """True when the site shows article `rel` of `language`: it exists, is no draft, and
@@ -873,13 +889,23 @@ class KbPlugin(BasePlugin[KbConfig]):
         return self._english_404
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Check the whole built page (theme, kb's templates, the body) against the output
-        allowlist; remember the theme's inline scripts it runs for the policy."""
+        """Drop the theme's indentation (`kb/compact_html.py`), then check the whole built page
+        (theme, kb's templates, the body) against the output allowlist; remember the theme's
+        inline scripts it runs for the policy; hand it to the search index's copies."""
         if not self.config.enabled:
             return None
-        return self._check_built_page(
-            output, config, key=self._page_key(page, config), dest=page.file.dest_uri, page=page
+        html = self._check_built_page(
+            compact_html(output),
+            config,
+            key=self._page_key(page, config),
+            dest=page.file.dest_uri,
+            page=page,
         )
+        if self._search_copies is not None:
+            written = os.path.join(os.path.abspath(config.site_dir), page.file.dest_path)
+            rel = os.path.relpath(written, self._site_root).replace(os.sep, "/")
+            self._search_copies.add(rel, html)
+        return html
 
     def _check_built_page(
         self, output: str, config: MkDocsConfig, *, key: str, dest: str, page: Page | None
@@ -1064,6 +1090,12 @@ class KbPlugin(BasePlugin[KbConfig]):
         if written:
             log.info("Redirect pages: %d (old URLs of moved articles and product folders)", written)
 
+    def on_build_error(self, *, error: Exception) -> None:
+        """Stop the worker preparing the search index's copies of a build that failed."""
+        if self._search_copies is not None:
+            self._search_copies.close()
+            self._search_copies = None
+
     @event_priority(-150)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write redirect pages, the Content-Security-Policy and the page manifest, and index
@@ -1092,7 +1124,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         try:
             default = view.default_language if view else "en"
             synonyms = synonym_table(self.glossary, default) if self.glossary else None
-            result = build_search_index(site_dir, synonyms=synonyms)
+            copies, self._search_copies = self._search_copies, None
+            result = build_search_index(site_dir, synonyms=synonyms, prepared=copies)
         except SearchIndexError as error:
             raise PluginError(f"kb: could not build the search index\n{error}") from error
         counts = ", ".join(f"{lang}: {count}" for lang, count in sorted(result.pages.items()))

@@ -12,10 +12,13 @@ run. The pages people read are untouched.
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
 import re
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -187,12 +190,30 @@ def pagefind_binary() -> Path:
         raise SearchIndexError(f"the pagefind-bin package has no executable\n{error}") from error
 
 
+def prepared_copy(html: str, synonyms: SynonymTable | None) -> tuple[str, str | None]:
+    """The copy of a built page that Pagefind reads, and the page's language.
+
+    Args:
+        html: The built page (it carries `data-pagefind-body`).
+        synonyms: Glossary synonyms per language, added to the copy.
+
+    Returns:
+        The copy (`indexed_part`, synonyms, `index_copy`) and the page's `<html lang>`.
+    """
+    language = page_language(html)
+    copy = indexed_part(html, language)
+    if synonyms:
+        copy = with_synonyms(copy, language, synonyms)
+    return index_copy(copy, language), language
+
+
 def build_search_index(
     site_dir: Path,
     *,
     binary: Path | None = None,
     timeout: float = 600,
     synonyms: SynonymTable | None = None,
+    prepared: PreparedCopies | None = None,
 ) -> SearchIndexResult:
     """Index the built site's pages that carry `data-pagefind-body`, one index per language.
 
@@ -201,6 +222,8 @@ def build_search_index(
         binary: The Pagefind executable; by default the one `pagefind-bin` ships.
         timeout: Seconds before Pagefind is given up on.
         synonyms: Glossary synonyms per language (`kb/synonyms.py`), added to the copies.
+        prepared: Copies prepared while the site was built; each one whose page is still
+            the page on disk is used as it is, the others are made here. Closed on return.
 
     Returns:
         Where the bundle was written and how many pages of each language it holds.
@@ -208,47 +231,154 @@ def build_search_index(
     Raises:
         SearchIndexError: Pagefind is missing, could not run, or failed.
     """
-    executable = binary or pagefind_binary()
+    try:
+        executable = binary or pagefind_binary()
+        with tempfile.TemporaryDirectory(prefix="kb-search-") as scratch:
+            copy_root = Path(scratch) if prepared is None else prepared.wait()
+            return _index(site_dir, copy_root, executable, timeout, synonyms, prepared)
+    finally:
+        if prepared is not None:
+            prepared.close()
+
+
+def _index(
+    site_dir: Path,
+    copy_root: Path,
+    executable: Path,
+    timeout: float,
+    synonyms: SynonymTable | None,
+    prepared: PreparedCopies | None,
+) -> SearchIndexResult:
     bundle = site_dir / BUNDLE_DIR
     pages: dict[str, int] = {}
-    with tempfile.TemporaryDirectory(prefix="kb-search-") as scratch:
-        copy_root = Path(scratch)
-        for path in sorted(site_dir.rglob("*.html")):
-            if bundle in path.parents:
-                continue
-            html = path.read_text(encoding="utf-8", errors="replace")
-            if BODY_MARKER not in html:
-                continue
-            language = page_language(html)
-            target = copy_root / path.relative_to(site_dir)
+    indexed: set[str] = set()
+    for path in sorted(site_dir.rglob("*.html")):
+        if bundle in path.parents:
+            continue
+        html = path.read_text(encoding="utf-8", errors="replace")
+        if BODY_MARKER not in html:
+            continue
+        rel = path.relative_to(site_dir).as_posix()
+        indexed.add(rel)
+        language = prepared.language_of(rel, html) if prepared is not None else None
+        if language is None:
+            copy, language = prepared_copy(html, synonyms)
+            target = copy_root / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            copy = indexed_part(html, language)
-            if synonyms:
-                copy = with_synonyms(copy, language, synonyms)
-            target.write_text(index_copy(copy, language), encoding="utf-8")
-            key = language or "unknown"
-            pages[key] = pages.get(key, 0) + 1
-        if bundle.exists():
-            shutil.rmtree(bundle)
-        if not pages:
-            return SearchIndexResult(bundle=bundle, pages={})
-        command = [
-            str(executable),
-            "--site",
-            str(copy_root),
-            "--output-path",
-            str(bundle.resolve()),
-            "--quiet",
-        ]
-        try:
-            completed = subprocess.run(
-                command, capture_output=True, text=True, timeout=timeout, check=False
-            )
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise SearchIndexError(f"could not run Pagefind ({executable})\n{error}") from error
+            target.write_text(copy, encoding="utf-8")
+        key = language or "unknown"
+        pages[key] = pages.get(key, 0) + 1
+    for copy_path in list(copy_root.rglob("*.html")):
+        if copy_path.relative_to(copy_root).as_posix() not in indexed:
+            copy_path.unlink()  # prepared, but the page is gone or no longer indexed
+    if bundle.exists():
+        shutil.rmtree(bundle)
+    if not pages:
+        return SearchIndexResult(bundle=bundle, pages={})
+    command = [
+        str(executable),
+        "--site",
+        str(copy_root),
+        "--output-path",
+        str(bundle.resolve()),
+        "--quiet",
+    ]
+    try:
+        completed = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise SearchIndexError(f"could not run Pagefind ({executable})\n{error}") from error
     if completed.returncode != 0:
         detail = "\n".join((completed.stderr or completed.stdout).strip().splitlines()[-10:])
         raise SearchIndexError(f"Pagefind failed with exit code {completed.returncode}\n{detail}")
     for name in UNUSED_FILES:
         (bundle / name).unlink(missing_ok=True)
     return SearchIndexResult(bundle=bundle, pages=pages)
+
+
+_worker_synonyms: SynonymTable | None = None
+
+
+def _start_worker(synonyms: SynonymTable | None) -> None:
+    global _worker_synonyms  # noqa: PLW0603 - one table per worker process, set once
+    _worker_synonyms = synonyms
+
+
+def _write_copy(html: str, target: str) -> str | None:
+    """In the worker: write the copy of one page, return its language."""
+    copy, language = prepared_copy(html, _worker_synonyms)
+    path = Path(target)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(copy, encoding="utf-8")
+    return language
+
+
+class PreparedCopies:
+    """Index copies made while the site builds, page by page, in a worker process.
+
+    The build itself runs on one core; preparing the copies (parsing, segmenting Japanese) on
+    another overlaps most of the search index's Python work with the build. A copy counts only
+    if the page on disk is still the page it was made from (same digest); anything else is made
+    again at the end, so the bundle is the one a single pass over the built site writes.
+    """
+
+    def __init__(self, synonyms: SynonymTable | None) -> None:
+        self._scratch = tempfile.TemporaryDirectory(prefix="kb-search-")
+        self.root = Path(self._scratch.name)
+        self._synonyms = synonyms
+        self._pool: ProcessPoolExecutor | None = None
+        self._pending: dict[str, tuple[str, Future[str | None]]] = {}
+        self.languages: dict[str, str | None] = {}
+        """Language of each prepared copy, by path relative to the site (after `wait`)."""
+        self._digests: dict[str, str] = {}
+
+    def add(self, rel: str, html: str) -> None:
+        """Prepare the copy of the page written at `rel` (relative to the site), if indexed."""
+        if BODY_MARKER not in html:
+            self._pending.pop(rel, None)
+            return
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+                initargs=(self._synonyms,),
+            )
+        try:
+            future = self._pool.submit(_write_copy, html, str(self.root / rel))
+        except RuntimeError:  # the worker died (BrokenProcessPool): made at the end instead
+            self._pending.pop(rel, None)
+            return
+        self._pending[rel] = (_digest(html), future)
+
+    def wait(self) -> Path:
+        """Wait for every copy; return the directory holding them."""
+        for rel, (digest, future) in self._pending.items():
+            try:
+                language = future.result()
+            except Exception:  # noqa: BLE001 - a failed copy is made again at the end
+                continue
+            self.languages[rel] = language
+            self._digests[rel] = digest
+        self._pending.clear()
+        return self.root
+
+    def language_of(self, rel: str, html: str) -> str | None:
+        """The prepared copy's language (its `<html lang>`, "" when none) if the page on disk
+        is the page it was made from; None when the copy must be made again."""
+        if rel not in self.languages or self._digests.get(rel) != _digest(html):
+            return None
+        return self.languages[rel] or ""
+
+    def close(self) -> None:
+        """Stop the worker and remove the copies."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self._pending.clear()
+        self._scratch.cleanup()
+
+
+def _digest(html: str) -> str:
+    return hashlib.blake2b(html.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()

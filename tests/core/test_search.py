@@ -10,7 +10,13 @@ import pytest
 import yaml
 
 from kb.search_box import search_box_settings
-from kb.search_index import SearchIndexError, build_search_index, index_copy, page_language
+from kb.search_index import (
+    PreparedCopies,
+    SearchIndexError,
+    build_search_index,
+    index_copy,
+    page_language,
+)
 from kb.search_text import segment, segment_keeping_edges
 from kb.taxonomy import Product
 
@@ -138,6 +144,44 @@ def test_build_search_index_writes_one_index_per_language(tmp_path: Path) -> Non
     assert len(list((site / "pagefind").glob("pagefind.ja_*.pf_meta"))) == 1
     assert len(list((site / "pagefind").glob("pagefind.en_*.pf_meta"))) == 1
     assert "振込手数料" in (site / "ja" / "refunds" / "index.html").read_text(encoding="utf-8")
+
+
+def copying_pagefind(tmp_path: Path, name: str) -> tuple[Path, Path]:
+    """A stand-in for Pagefind that keeps the copies it was given (`--site`) in `seen`."""
+    seen = tmp_path / f"seen-{name}"
+    fake = tmp_path / f"pagefind-{name}"
+    fake.write_text(f'#!/bin/sh\ncp -r "$2" "{seen}"\nmkdir -p "$4"\n', encoding="utf-8")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    return fake, seen
+
+
+def files_under(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_copies_prepared_during_the_build_are_the_copies_of_one_pass(tmp_path: Path) -> None:
+    site = site_with_pages(tmp_path)
+    one_pass, seen_one_pass = copying_pagefind(tmp_path, "one-pass")
+    expected = build_search_index(site, binary=one_pass)
+
+    copies = PreparedCopies(None)
+    ja = "ja/refunds/index.html"
+    copies.add(ja, (site / ja).read_text(encoding="utf-8"))
+    # written again after it was handed over: the copy is made again from the page on disk
+    copies.add("refunds/index.html", '<html lang="en"><main data-pagefind-body>Old</main></html>')
+    # handed over, then gone from the site: no copy
+    copies.add("gone/index.html", '<html lang="en"><main data-pagefind-body>Gone</main></html>')
+    copies.add("index.html", (site / "index.html").read_text(encoding="utf-8"))  # not indexed
+    copies.wait()
+    assert set(copies.languages) == {ja, "refunds/index.html", "gone/index.html"}
+    assert copies.languages[ja] == "ja"
+    overlapped, seen_overlapped = copying_pagefind(tmp_path, "overlapped")
+    result = build_search_index(site, binary=overlapped, prepared=copies)
+
+    assert result.pages == expected.pages == {"en": 1, "ja": 1}
+    assert files_under(seen_overlapped) == files_under(seen_one_pass)
+    assert set(files_under(seen_one_pass)) == {ja, "refunds/index.html"}
+    assert not copies.root.exists()  # closed: the worker stopped, the copies removed
 
 
 def test_a_site_without_marked_pages_gets_no_bundle(tmp_path: Path) -> None:
