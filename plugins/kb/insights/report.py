@@ -54,6 +54,10 @@ class TwinState:
     stale_days: int | None = None
 
 
+_DIMENSIONS = "type, page, language, referrer, helpful, reason, query_key, product, zero"
+"""The rollup's key without its day: what the report sums over a window."""
+
+
 def wilson_lower_bound(positive: int, total: int, z: float = Z) -> float:
     """The lower bound of the Wilson score interval of `positive` out of `total` (0 when none)."""
     if total <= 0:
@@ -143,9 +147,10 @@ def build_report(
         return not (options.product and options.product not in entry.products)
 
     rows = store.rows(
-        # Summed below: a GROUP BY here would sort every row first, which costs more.
-        "SELECT type, page, language, referrer, helpful, reason, query_key, product, zero, n "
-        "FROM daily WHERE day >= ? AND day <= ?",
+        # Summed over the window's days in SQL: reading the 1.7 million daily rows of 90 days
+        # costs the same grouped or not, and the loop below then sees 17 times fewer.
+        f"SELECT {_DIMENSIONS}, SUM(n) FROM daily WHERE day >= ? AND day <= ? "
+        f"GROUP BY {_DIMENSIONS}",
         (first, today),
     )
     views: Counter[str] = Counter()
