@@ -122,14 +122,9 @@ def changed_files(directory: Path, ref: str | None = None) -> list[str]:
             ["diff", "--name-status", "-z", "--relative", "--end-of-options", EMPTY_TREE, "--"],
             directory,
         )
-    fields = diff.decode("utf-8", "surrogateescape").split("\0")
     paths: set[str] = set()
-    index = 0
-    while index < len(fields) and fields[index]:
-        status = fields[index]
-        count = 2 if status[:1] in ("R", "C") else 1
-        paths.update(fields[index + 1 : index + 1 + count])
-        index += 1 + count
+    for _, changed in _name_status(diff):
+        paths.update(changed)
     untracked = run_git(["ls-files", "-z", "--others", "--exclude-standard"], directory)
     paths.update(p for p in untracked.decode("utf-8", "surrogateescape").split("\0") if p)
     return sorted(paths)
@@ -166,17 +161,25 @@ def removed_files(directory: Path, ref: str | None = None) -> dict[str, str | No
         if ref is not None or "HEAD" not in str(error):
             raise
         return {}  # no commit yet: nothing existed before
-    fields = diff.decode("utf-8", "surrogateescape").split("\0")
     removed: dict[str, str | None] = {}
+    for status, changed in _name_status(diff):
+        if status == "R":
+            removed[changed[0]] = changed[1]
+        elif status == "D":
+            removed[changed[0]] = None
+    return removed
+
+
+def _name_status(diff: bytes) -> Iterator[tuple[str, list[str]]]:
+    """The records of `git diff --name-status -z`: status letter and its paths (two for a
+    rename or copy, old then new; one otherwise)."""
+    fields = diff.decode("utf-8", "surrogateescape").split("\0")
     index = 0
     while index < len(fields) and fields[index]:
-        status = fields[index]
-        if status[:1] == "R":
-            removed[fields[index + 1]] = fields[index + 2]
-        elif status[:1] == "D":
-            removed[fields[index + 1]] = None
-        index += 3 if status[:1] in ("R", "C") else 2
-    return removed
+        status = fields[index][:1]
+        count = 2 if status in ("R", "C") else 1
+        yield status, fields[index + 1 : index + 1 + count]
+        index += 1 + count
 
 
 def file_history(path: Path, limit: int | None = None) -> Iterator[tuple[str, bytes]]:
