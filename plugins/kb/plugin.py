@@ -52,6 +52,7 @@ from kb.project import (
 )
 from kb.redirects import collect_redirects, redirect_page
 from kb.related import merge_related, take_related_section
+from kb.render_cache import BuildCaches, open_build_caches
 from kb.report import log_line
 from kb.rules.metadata import HOST_CONFIGURATION_FILES, PAGE_TEMPLATES
 from kb.safe_text import ICON_ID
@@ -213,6 +214,9 @@ class KbConfig(_StrictConfig):
     language; articles may also list theirs in front matter (`redirect_from:`/`aliases:`)."""
     insights = c.SubConfig(_InsightsOptions)
     """The feedback widget and tracker (`kb collect`, `kb insights`)."""
+    cache = c.Type(bool, default=True)
+    """Reuse each page's conversion and checks from the last build (`.cache/kb/`, next to
+    `mkdocs.yml`); `KB_NO_CACHE=1` turns it off too."""
 
 
 class KbPlugin(BasePlugin[KbConfig]):
@@ -243,6 +247,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         """Origins the site's scripts may send requests to besides its own, for the policy in
         `_headers` (e.g. the insights tracker's endpoint: `kb.csp.origin_of(endpoint)`)."""
         self._pages: list[PageEntry] = []
+        self._caches: BuildCaches | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         """Remember whether this is a live preview, where rebuilds must stay fast."""
@@ -324,6 +329,9 @@ class KbPlugin(BasePlugin[KbConfig]):
             project.source_language,
         )
         self._start_search_copies(config, view)
+        self._caches, problem = open_build_caches(config_file.parent, enabled=self.config.cache)
+        if problem:
+            log.warning("%s", problem)
 
     def _start_search_copies(self, config: MkDocsConfig, view: I18nView | None) -> None:
         """Prepare the search index's copies of the pages while they are built (a worker
@@ -499,7 +507,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         _, rel = language_relative_path(page.file.src_uri, view)
         return view, rel, file_language(page.file, view.default_language)
 
-    def on_page_markdown(
+    def _page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         """Give translated headings the English ids, join Japanese soft line breaks, and keep
@@ -527,6 +535,18 @@ class KbPlugin(BasePlugin[KbConfig]):
             return markdown
         return with_heading_ids(markdown, heading_ids(article, english))
 
+    @event_priority(-1000)
+    def _cache_render(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> None:
+        """Look for the page's conversion in the build cache (`kb/render_cache.py`): last,
+        when every plugin has had its say on the Markdown."""
+        if self.config.enabled and self._caches is not None:
+            page.markdown = markdown
+            self._caches.render.wrap(page, config, files, self.config)
+
+    on_page_markdown = CombinedEvent(_page_markdown, _cache_render)
+
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
@@ -534,7 +554,12 @@ class KbPlugin(BasePlugin[KbConfig]):
         outside it is an unsafe-html finding on the source line, and is taken out."""
         if not self.config.enabled:
             return None
+        caches = self._caches
+        if caches is not None and caches.render.passed(page):
+            return None
         checked = check_fragment(html, self._html_policy())
+        if caches is not None:
+            caches.render.finish(page, clean=not checked.violations)
         if not checked.violations:
             return None
         self._body_violations[self._page_key(page, config)] = {
@@ -910,9 +935,21 @@ class KbPlugin(BasePlugin[KbConfig]):
     def _check_built_page(
         self, output: str, config: MkDocsConfig, *, key: str, dest: str, page: Page | None
     ) -> str:
-        checked: CheckedHtml = check_page(output, self._html_policy(self._base_urls.get(key)))
+        policy = self._html_policy(self._base_urls.get(key))
+        cache = self._caches.pages if self._caches is not None else None
+        known = (
+            cache.key(output, [list(policy.embed_allowlist), sorted(policy.trusted_scripts)])
+            if cache
+            else ""
+        )
+        if cache is not None and (scripts := cache.scripts(known)) is not None:
+            self._inline_scripts.update(scripts)
+            return output
+        checked: CheckedHtml = check_page(output, policy)
         self._inline_scripts.update(checked.inline_scripts)
         if not checked.violations:
+            if cache is not None:
+                cache.passed(known, checked.inline_scripts)
             return output
         seen = self._body_violations.get(key, set())
         for violation in checked.violations:
@@ -1106,6 +1143,10 @@ class KbPlugin(BasePlugin[KbConfig]):
         if view is not None and view.nested_build:
             return
         self._write_redirects(config, view)
+        if self._caches is not None:
+            log.info(self._caches.summary())
+            if not self._serving:  # a live preview renders only what changed
+                self._caches.prune()
         site_dir = Path(config.site_dir)
         self._write_policy(site_dir)
         if view is not None:
