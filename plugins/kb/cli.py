@@ -129,6 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check every article again instead of reusing the last run's findings when "
+        "nothing changed (.cache/kb/; KB_NO_CACHE=1 does the same)",
+    )
+    check.add_argument(
         "--select", action="append", default=[], metavar="RULES", help="run only these rules"
     )
     check.add_argument(
@@ -380,19 +386,20 @@ def _with_severities(project: Project, overrides: list[str]) -> Project:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from kb.check import run_check
+    from kb.check_cache import cached_check
     from kb.findings import Severity
     from kb.report import write_report
 
     project = _with_severities(_load(args), args.severity)
     changed = args.changed is not None
-    result = run_check(
+    result = cached_check(
         project,
         paths=args.paths or None,
         select=args.select,
         ignore=args.ignore,
         changed_ref=args.changed or None,
         changed=changed,
+        use_cache=not args.no_cache,
     )
     if args.output is not None:
         with args.output.open("w", encoding="utf-8") as handle:
