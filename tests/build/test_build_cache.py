@@ -257,3 +257,25 @@ def test_the_kb_option_cache_false_turns_it_off(fixture_builder: Builder) -> Non
     fixture_builder.build("second")
     assert fixture_builder.summary() == ""
     assert not (fixture_builder.root / ".cache").exists()
+
+
+def test_what_the_conversion_logged_is_logged_again_by_a_warm_build(
+    fixture_builder: Builder,
+) -> None:
+    """MkDocs' own link warnings come from the conversion: a cached page replays them, so a
+    `--strict` build fails warm as it did cold."""
+    article = fixture_builder.root / "docs/en/payments/refunds.md"
+    article.write_text(
+        article.read_text(encoding="utf-8") + "\nSee [the old page](gone.md).\n", "utf-8"
+    )
+
+    def link_warnings() -> list[str]:
+        return [m for m in fixture_builder.log.messages if "gone.md" in m and "kb" not in m]
+
+    fixture_builder.build("cold")
+    cold = link_warnings()
+    assert cold
+    fixture_builder.log.messages.clear()
+    fixture_builder.build("warm")
+    assert "0 converted" in fixture_builder.summary()
+    assert link_warnings() == cold
