@@ -378,7 +378,7 @@ def main() -> None:
             pages = sum(1 for _ in (corpus / "site").rglob("index.html"))
             rows.append((pairs, pages, summary(ours), summary(theirs), ours, theirs))
             print(f"{pairs:>6} pairs  kb {summary(ours)}  stock {summary(theirs)}", flush=True)
-            cpu = CPU_SECONDS.get(project, [])
+            cpu = list(CPU_SECONDS.get(project, []))
             print(f"{pairs:>6} pairs  kb CPU time (user + system) {summary(cpu)}", flush=True)
             if base:
                 print(
@@ -394,14 +394,20 @@ def main() -> None:
                 )
             if args.warm:
                 time_build(project, cold=False)  # the cache of the sources as they are
+                done = len(CPU_SECONDS[project])
                 unchanged = [time_build(project, cold=False) for _ in range(max(args.runs, 1))]
-                print(f"{pairs:>6} pairs  kb warm, nothing changed {summary(unchanged)}")
+                print(
+                    f"{pairs:>6} pairs  kb warm, nothing changed {summary(unchanged)}, CPU time "
+                    f"{summary(CPU_SECONDS[project][done:])}"
+                )
+                done = len(CPU_SECONDS[project])
                 edited = []
                 for run in range(max(args.runs, 1)):
                     edit_one_article(corpus, run)
                     edited.append(time_build(project, cold=False))
                 print(
-                    f"{pairs:>6} pairs  kb warm, one article edited {summary(edited)}; {load()}",
+                    f"{pairs:>6} pairs  kb warm, one article edited {summary(edited)}, CPU time "
+                    f"{summary(CPU_SECONDS[project][done:])}; {load()}",
                     flush=True,
                 )
             total, html, bundle = site_size(corpus / "site")
