@@ -936,20 +936,13 @@ class KbPlugin(BasePlugin[KbConfig]):
         self, output: str, config: MkDocsConfig, *, key: str, dest: str, page: Page | None
     ) -> str:
         policy = self._html_policy(self._base_urls.get(key))
-        cache = self._caches.pages if self._caches is not None else None
-        known = (
-            cache.key(output, [list(policy.embed_allowlist), sorted(policy.trusted_scripts)])
-            if cache
-            else ""
+        checked: CheckedHtml = (
+            self._caches.pages.check(output, policy)
+            if self._caches is not None
+            else check_page(output, policy)
         )
-        if cache is not None and (scripts := cache.scripts(known)) is not None:
-            self._inline_scripts.update(scripts)
-            return output
-        checked: CheckedHtml = check_page(output, policy)
         self._inline_scripts.update(checked.inline_scripts)
         if not checked.violations:
-            if cache is not None:
-                cache.passed(known, checked.inline_scripts)
             return output
         seen = self._body_violations.get(key, set())
         for violation in checked.violations:

@@ -26,6 +26,7 @@ from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 from kb.build_cache import CacheError, CacheStore, cache_disabled_by_env, cache_root, digest_of
+from kb.html_policy import CheckedHtml, HtmlPolicy, check_page
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -262,20 +263,19 @@ class PageCheckCache:
     def __init__(self, store: CacheStore) -> None:
         self.store = store
 
-    @staticmethod
-    def key(html: str, policy: Any) -> str:
-        return digest_of("page-check", policy, html)
-
-    def scripts(self, key: str) -> list[str] | None:
-        """The inline scripts of a page that passed, or None when it is not known to pass."""
+    def check(self, html: str, policy: HtmlPolicy) -> CheckedHtml:
+        """`check_page(html, policy)`, from the cache when this page passed it before."""
+        key = digest_of(
+            "page-check", list(policy.embed_allowlist), sorted(policy.trusted_scripts), html
+        )
         entry = self.store.get(key)
-        if not (isinstance(entry, dict) and isinstance(entry.get("inline"), list)):
-            return None
-        scripts = entry["inline"]
-        return scripts if all(isinstance(s, str) for s in scripts) else None
-
-    def passed(self, key: str, inline_scripts: Iterable[str]) -> None:
-        self.store.put(key, {"inline": sorted(inline_scripts)})
+        scripts = entry.get("inline") if isinstance(entry, dict) else None
+        if isinstance(scripts, list) and all(isinstance(s, str) for s in scripts):
+            return CheckedHtml([], html, scripts)
+        checked = check_page(html, policy)
+        if not checked.violations:  # a page with violations is reported on every build
+            self.store.put(key, {"inline": checked.inline_scripts})
+        return checked
 
 
 class BuildCaches:
