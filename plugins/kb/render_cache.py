@@ -117,7 +117,6 @@ def render_context(config: MkDocsConfig, files: Files, options: Any) -> str | No
         configs,
         validation,
         bool(config["use_directory_urls"]),
-        config["site_url"] or "",
         kb_options,
         logging.getLogger(_LOGGER).getEffectiveLevel(),
         listing,
