@@ -5,15 +5,15 @@
     python scripts/bench_insights.py --db postgresql://kb_test:kb_test@127.0.0.1/kb_test
     python scripts/bench_insights.py --keep /tmp/insights.sqlite3   # again: reports only
 
-Generates events over 90 days on 200 pages (100 articles in English and Japanese, a third of
-the Japanese ones missing and a third stale): views with referrers, votes with reasons and a
-few comments, searches from a vocabulary of 3,000 queries typed in several forms (Zipf-like,
-a tenth without results) and clicks with ranks. They are written through the collector's
-store (`EventStore.write`: raw events plus daily rollups, in batches), then `kb insights`
-runs as a command for each window (7, 30, 90 and 365 days) and format, end to end (process
-start, reading, ranking, rendering). A database that already has rollups (a `--keep` file, a
-PostgreSQL database filled before) is migrated to this kb's schema and reported on as it is,
-without generating events again.
+Generates events over 90 days (`--days`) on 200 pages (100 articles in English and Japanese, a
+third of the Japanese ones missing and a third stale): views with referrers, votes with reasons
+and a few comments, searches from a vocabulary of 3,000 queries typed in several forms
+(Zipf-like, a tenth without results) and clicks with ranks. They are written through the
+collector's store (`EventStore.write`: raw events plus daily and weekly rollups, in batches),
+then `kb insights` runs as a command for each window (7, 30, 90 and 365 days) and format,
+end to end (process start, reading, ranking, rendering). A database that already has rollups
+(a `--keep` file, a PostgreSQL database filled before) is migrated to this kb's schema and
+reported on as it is, without generating events again.
 """
 
 from __future__ import annotations
@@ -51,8 +51,8 @@ def pages() -> list[PageEntry]:
     return entries
 
 
-def generate(count: int, now: int, entries: list[PageEntry], seed: int = 13):
-    """Yield batches of events, oldest first, spread over 90 days."""
+def generate(count: int, now: int, entries: list[PageEntry], seed: int = 13, days: int = 90):
+    """Yield batches of events, oldest first, spread over `days` days."""
     rng = random.Random(seed)
     articles = [e for e in entries if e.article != "contact.md"]
     contact = {e.language: e.path for e in entries if e.article == "contact.md"}
@@ -61,12 +61,12 @@ def generate(count: int, now: int, entries: list[PageEntry], seed: int = 13):
         f"入金 スケジュール {i}" for i in range(1000)
     ]
     query_weights = [1 / (i + 1) for i in range(len(vocabulary))]
-    start = now - 90 * DAY
+    start = now - days * DAY
     batch: list[Event] = []
     picked_pages = rng.choices(articles, weights, k=min(count, 100_000))
     picked_queries = rng.choices(vocabulary, query_weights, k=50_000)
     for n in range(count):
-        ts = start + (n * 90 * DAY) // count
+        ts = start + (n * days * DAY) // count
         page = picked_pages[n % len(picked_pages)]
         kind = rng.random()
         if kind < 0.70:
@@ -132,6 +132,7 @@ def generate(count: int, now: int, entries: list[PageEntry], seed: int = 13):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000_000)
+    parser.add_argument("--days", type=int, default=90, help="days the events span")
     parser.add_argument("--db", help="a database URL (default: a new SQLite file)")
     parser.add_argument(
         "--keep", type=Path, help="write the SQLite file here and keep it (or reuse it)"
@@ -164,7 +165,7 @@ def main() -> None:
             now = int(time.time())
             started = time.perf_counter()
             written = 0
-            for batch in generate(args.events, now, entries):
+            for batch in generate(args.events, now, entries, days=args.days):
                 store.write(batch)
                 written += len(batch)
             loaded = time.perf_counter() - started

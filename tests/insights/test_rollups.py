@@ -24,7 +24,6 @@ from kb.insights.store import (
     week_of,
     weekly_rollup,
 )
-from tests.insights.conftest import PAGES
 
 if TYPE_CHECKING:
     from kb.insights.manifest import PageManifest
@@ -37,11 +36,12 @@ PRODUCTS = (None, "payments", "payouts")
 QUERIES = ("refund", "payout", "返金", "入金 日", "fees")
 
 
-def random_events(seed: int, count: int = 3000) -> list[Event]:
-    """Events of every kind over `DAYS` days, at random times."""
+def random_events(seed: int, manifest: PageManifest, count: int = 3000) -> list[Event]:
+    """Events of every kind on the manifest's pages over `DAYS` days, at random times."""
     rng = random.Random(seed)
-    articles = [page for page in PAGES if page.article != "contact.md"]
-    contact = {page.language: page.path for page in PAGES if page.article == "contact.md"}
+    pages = sorted(manifest.pages.values(), key=lambda page: page.path)
+    articles = [page for page in pages if page.article != "contact.md"]
+    contact = {page.language: page.path for page in pages if page.article == "contact.md"}
     events = []
     for _ in range(count):
         page = rng.choice(articles)
@@ -116,15 +116,17 @@ def test_window_weeks_are_whole_weeks_inside_the_window(first: int, length: int)
         assert all(week_of(d) < first or week_of(d) + 6 > last for d in range(first, last + 1))
         return
     start, end = weeks
-    assert week_of(start) == start and week_of(end) == end
-    assert first <= start < first + 7 and last - 13 < end <= last - 6
+    assert week_of(start) == start
+    assert week_of(end) == end
+    assert first <= start < first + 7
+    assert last - 13 < end <= last - 6
 
 
 @pytest.mark.parametrize("store_url", ["sqlite", "postgresql"], indirect=True)
 def test_the_weekly_rollups_are_the_daily_ones_summed_by_week(
     store_url: str, manifest: PageManifest
 ) -> None:
-    store = filled(store_url, manifest, random_events(1))
+    store = filled(store_url, manifest, random_events(1, manifest))
     try:
         daily = store.rows("SELECT * FROM daily ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10")
         weekly = store.rows("SELECT * FROM weekly ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10")
@@ -148,7 +150,7 @@ def _report(store: EventStore, now: int, since: int, weekly: bool, **more: Any) 
 def test_reading_whole_weeks_equals_reading_every_day(
     store_url: str, manifest: PageManifest
 ) -> None:
-    store = filled(store_url, manifest, random_events(2))
+    store = filled(store_url, manifest, random_events(2, manifest))
     first_day = T0 // DAY
     try:
 
@@ -172,12 +174,22 @@ def test_reading_whole_weeks_equals_reading_every_day(
         check()
         # A long window that does not start or end on a week's edge reads the weekly rows.
         last = first_day + DAYS - 3
-        assert week_of(last) != last - 6 and window_weeks(last - 29, last) is not None
+        assert week_of(last) != last - 6
+        assert window_weeks(last - 29, last) is not None
         report = _report(store, last * DAY, 30, True)
-        assert report["articles_to_fix"] and report["zero_result_queries"]
+        assert report["articles_to_fix"]
+        assert report["zero_result_queries"]
         assert report == _report(store, last * DAY, 30, False)
     finally:
         store.close()
+
+
+def index_names(store: EventStore) -> set[str]:
+    if store.dialect == "sqlite":
+        found = store.rows("SELECT name FROM sqlite_master WHERE type = 'index'")
+    else:
+        found = store.rows("SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()")
+    return {str(row[0]) for row in found}
 
 
 def _version_1(store_url: str, manifest: PageManifest, events: list[Event]) -> EventStore:
@@ -199,18 +211,22 @@ def _version_1(store_url: str, manifest: PageManifest, events: list[Event]) -> E
 def test_the_migration_to_version_2_builds_the_weekly_rollups(
     store_url: str, manifest: PageManifest
 ) -> None:
-    events = random_events(3)
+    events = random_events(3, manifest)
     old = _version_1(store_url, manifest, events)
     try:
         assert old.schema_version() == 1
+        assert "events_comments" in index_names(old)
         assert old.rows("SELECT COUNT(*) FROM daily") != [(0,)]
         assert old.migrate() == SCHEMA_VERSION == 2
         assert old.schema_version() == 2
         daily = old.rows("SELECT * FROM daily ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10")
         weekly = old.rows("SELECT * FROM weekly ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10")
         assert [tuple(row) for row in weekly] == weekly_rollup(daily)
+        # Recent comments are found by their own index (not by walking every event by time).
+        assert index_names(old) >= {"events_ts", "events_recent_comments"}
+        assert "events_comments" not in index_names(old)
         # The migrated database keeps collecting into both rollups.
-        old.write(random_events(4, 100))
+        old.write(random_events(4, manifest, 100))
         assert old.rows("SELECT SUM(n) FROM weekly") == old.rows("SELECT SUM(n) FROM daily")
         last = T0 // DAY + DAYS - 3
         assert _report(old, last * DAY, 31, True) == _report(old, last * DAY, 31, False)
@@ -226,8 +242,8 @@ def test_daily_rollups_of_a_development_schema_are_refused_clearly(store_url: st
         # Before schema 1 was settled, a click's rank and target were in the rollup's key.
         store.rows("DROP TABLE daily")
         store.rows(
-            'CREATE TABLE daily (day INTEGER, type TEXT, page TEXT, language TEXT, '
-            'referrer TEXT, helpful INTEGER, reason TEXT, query_key TEXT, product TEXT, '
+            "CREATE TABLE daily (day INTEGER, type TEXT, page TEXT, language TEXT, "
+            "referrer TEXT, helpful INTEGER, reason TEXT, query_key TEXT, product TEXT, "
             'zero INTEGER, "rank" INTEGER, target TEXT, n BIGINT)'
         )
         store.rows("UPDATE settings SET value = '1' WHERE key = 'schema_version'")

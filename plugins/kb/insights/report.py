@@ -1,9 +1,10 @@
 """`kb insights`: the help-center team's action plan, from the collector's store.
 
 Counts come from the rollups (small whatever the traffic): a window's whole ISO weeks from the
-weekly table, the days at its edges from the daily one (the same sums as reading its days, with
-seven times fewer rows for long windows); only recent comments are read from the raw events. The report is plain data (`to_dict`, JSON version 1); `report_formats`
-renders it as text, Markdown, JSON or one HTML page.
+weekly table, the days at its edges from the daily one (the same sums as reading every day, from
+six times fewer rows over 90 days); only recent comments are read from the raw events. The
+report is plain data (`to_dict`, JSON version 1); `report_formats` renders it as text,
+Markdown, JSON or one HTML page.
 """
 
 from __future__ import annotations

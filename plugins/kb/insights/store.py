@@ -104,6 +104,11 @@ _MIGRATIONS: dict[int, tuple[str, ...]] = {
             zero INTEGER NOT NULL, n BIGINT NOT NULL,
             PRIMARY KEY (week, type, page, language, referrer, helpful, reason, query_key,
                          product, zero)) TABLE_OPTIONS""",
+        # The report's recent comments, newest first: without it, finding the few thousand
+        # comments walked the 10 million events of 90 days by time (3.4 s).
+        "DROP INDEX IF EXISTS events_comments",
+        "CREATE INDEX IF NOT EXISTS events_recent_comments ON events (ts) "
+        "WHERE comment IS NOT NULL",
         f"""INSERT INTO weekly (week, {", ".join(DIMENSIONS)}, n)
             SELECT {_WEEK_OF_DAY}, {_WEEKLY_DIMENSIONS}, SUM(n) FROM daily
             GROUP BY {_WEEK_OF_DAY}, {_WEEKLY_DIMENSIONS}""",
