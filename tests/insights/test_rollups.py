@@ -217,6 +217,10 @@ def test_the_migration_to_version_2_builds_the_weekly_rollups(
         assert old.schema_version() == 1
         assert "events_comments" in index_names(old)
         assert old.rows("SELECT COUNT(*) FROM daily") != [(0,)]
+        # Before a collector migrates it, the report reads every day from the daily rollups.
+        last = T0 // DAY + DAYS - 3
+        before = _report(old, last * DAY, 31, True)
+        assert before["articles_to_fix"]
         assert old.migrate() == SCHEMA_VERSION == 2
         assert old.schema_version() == 2
         daily = old.rows("SELECT * FROM daily ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10")
@@ -225,10 +229,10 @@ def test_the_migration_to_version_2_builds_the_weekly_rollups(
         # Recent comments are found by their own index (not by walking every event by time).
         assert index_names(old) >= {"events_ts", "events_recent_comments"}
         assert "events_comments" not in index_names(old)
+        assert _report(old, last * DAY, 31, True) == before
         # The migrated database keeps collecting into both rollups.
         old.write(random_events(4, manifest, 100))
         assert old.rows("SELECT SUM(n) FROM weekly") == old.rows("SELECT SUM(n) FROM daily")
-        last = T0 // DAY + DAYS - 3
         assert _report(old, last * DAY, 31, True) == _report(old, last * DAY, 31, False)
     finally:
         old.close()

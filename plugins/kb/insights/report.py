@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kb.insights.store import DAY, DIMENSIONS, WEEKLY_PAGE, week_of
+from kb.insights.store import DAY, DIMENSIONS, WEEKLY_PAGE, WEEKLY_SCHEMA, week_of
 
 if TYPE_CHECKING:
     from kb.insights.store import EventStore
@@ -197,7 +197,9 @@ def build_report(
             return False
         return not (options.product and options.product not in entry.products)
 
-    rows = summed_rollups(store, first, today, weekly=options.weekly)
+    # A database of schema 1 (not yet migrated by a collector of this kb) has no weekly rows.
+    weekly = options.weekly and store.schema_version() >= WEEKLY_SCHEMA
+    rows = summed_rollups(store, first, today, weekly=weekly)
     views: Counter[str] = Counter()
     votes: Counter[str] = Counter()
     helpful: Counter[str] = Counter()

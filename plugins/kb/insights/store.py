@@ -24,6 +24,8 @@ if TYPE_CHECKING:
     from kb.insights.manifest import PageManifest
 
 SCHEMA_VERSION = 2
+WEEKLY_SCHEMA = 2
+"""The schema version that added the weekly rollups."""
 DAY = 86_400
 EVENT_COLUMNS = (
     "ts",
