@@ -182,6 +182,7 @@ def build_report(
     now = int(time.time()) if options.now is None else options.now
     today = now // DAY
     first = today - options.since_days + 1
+    store.prepare_report()
     source = store.setting("source_language") or "en"
     contact = store.setting("contact") or ""
     pages = {

@@ -348,6 +348,9 @@ class EventStore(ABC):
         self.commit()
         return int(rows[0][0])
 
+    def prepare_report(self) -> None:
+        """Set this connection up for a report's sums (nothing to do on SQLite)."""
+
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Run a read-only query written with `?` placeholders."""
         result = self._execute(sql, params)
@@ -444,6 +447,13 @@ class PostgresStore(EventStore):
         ):
             for row in rows:
                 copy.write_row(row)
+
+    def prepare_report(self) -> None:
+        """Let the report's sums be hashed in memory: with PostgreSQL's default 4 MB of
+        `work_mem`, summing a year's 700,000 weekly rows sorted them on disk (3.1 s, against
+        0.7 s hashed)."""
+        self._execute("SET work_mem = '64MB'")
+        self.commit()
 
     def _begin(self) -> None:
         # psycopg opens a transaction with the first statement; two collectors starting at
