@@ -348,8 +348,9 @@ class EventStore(ABC):
         self.commit()
         return int(rows[0][0])
 
+    @abstractmethod
     def prepare_report(self) -> None:
-        """Set this connection up for a report's sums (nothing to do on SQLite)."""
+        """Set this connection up for a report's sums."""
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Run a read-only query written with `?` placeholders."""
@@ -384,6 +385,10 @@ class SqliteStore(EventStore):
 
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self._db.execute(sql, params).fetchall()
+
+    def prepare_report(self) -> None:
+        """Nothing to do: SQLite's sums of a report measured the same with a memory temp store
+        or a 64 MB page cache."""
 
     def _executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         self._db.executemany(sql, rows)
