@@ -209,6 +209,8 @@ class EventStore(ABC):
 
     dialect: str
     """`sqlite` or `postgresql`."""
+    _database_errors: tuple[type[Exception], ...] = ()
+    """What the driver raises for a failed statement."""
     _contact: frozenset[str] | None = None
     """The contact pages (read from the pages table at the first write)."""
     _table_options = ""
@@ -353,8 +355,20 @@ class EventStore(ABC):
         """Set this connection up for a report's sums."""
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        """Run a read-only query written with `?` placeholders."""
-        result = self._execute(sql, params)
+        """Run a read-only query written with `?` placeholders.
+
+        Raises:
+            StoreError: The query failed (a table of the schema missing, for one).
+        """
+        try:
+            result = self._execute(sql, params)
+        except self._database_errors as error:
+            self.rollback()
+            first = str(error).strip().splitlines()
+            raise StoreError(
+                f"the database cannot be read ({first[0] if first else type(error).__name__}); "
+                "is it a kb collect database?"
+            ) from None
         self.commit()
         return result
 
@@ -369,6 +383,7 @@ class SqliteStore(EventStore):
 
     dialect = "sqlite"
     _table_options = "WITHOUT ROWID"
+    _database_errors = (sqlite3.Error,)
 
     def __init__(self, path: Path, *, create: bool = True, busy_timeout_ms: int = 2000) -> None:
         if not create and not path.is_file():
@@ -432,6 +447,7 @@ class PostgresStore(EventStore):
         except psycopg.Error as error:
             first = str(error).strip().splitlines()
             raise StoreError(f"PostgreSQL: {first[0] if first else 'cannot connect'}") from None
+        self._database_errors = (psycopg.Error,)
 
     @staticmethod
     def _sql(sql: str) -> str:
