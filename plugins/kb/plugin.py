@@ -41,6 +41,7 @@ from kb.html_policy import (
 from kb.i18n_adapter import I18nView, file_language, i18n_view, language_relative_path
 from kb.insights.events import REASONS
 from kb.insights.manifest import PageEntry, build_manifest, write_manifest
+from kb.insights.popular import PopularExport, order_popular, read_popular
 from kb.localize import localize_defaults
 from kb.options import unknown_option
 from kb.output_check import nearest_line, violation_finding
@@ -176,6 +177,9 @@ class _InsightsOptions(_StrictConfig):
     request."""
     contact = c.Type(str, default="contact.md")
     """The contact page, language-relative: linked after "No" and counted in the contact rate."""
+    popular_from = c.Optional(c.Type(str))
+    """A `kb insights --format json` export (relative to `mkdocs.yml`) whose views order the
+    home page's popular articles; None (the default): the writers' order."""
 
 
 class _LinksOptions(_StrictConfig):
@@ -238,6 +242,7 @@ class KbPlugin(BasePlugin[KbConfig]):
         self._inline_scripts: set[str] = set()
         self._reported: set[tuple[str, int, str]] = set()
         self._source_unsafe: set[tuple[str, int]] = set()
+        self._popular: PopularExport | None = None
         self._config: MkDocsConfig | None = None
         self.connect_origins: list[str] = []
         """Origins the site's scripts may send requests to besides its own, for the policy in
@@ -298,6 +303,10 @@ class KbPlugin(BasePlugin[KbConfig]):
             if finding.rule is Rule.UNSAFE_HTML
         }
         self._reported = set()
+        popular_from = self.config.insights.popular_from
+        self._popular = read_popular(config_file.parent / popular_from) if popular_from else None
+        if self._popular is not None and self._popular.warning:
+            log.warning("insights.popular_from: %s", self._popular.warning)
         self._inline_scripts = set()
         self._body_violations = {}
         if self.result.refused:
@@ -512,6 +521,8 @@ class KbPlugin(BasePlugin[KbConfig]):
         view, rel, source_lang = located
         if rel == "index.md":
             page.meta.setdefault("template", "kb-home.html")
+            if self._popular is not None:
+                markdown = order_popular(markdown, view.current_language, self._popular.views)
         if page.meta.get("glossary") is True and self.glossary is not None:
             markdown += glossary_html(self.glossary, view.current_language, view.default_language)
         if source_lang != view.current_language:

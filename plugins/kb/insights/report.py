@@ -333,6 +333,13 @@ def build_report(
         )
     contact_rows.sort(key=lambda r: (-r["rate"], -r["contacts"], r["page"]))
 
+    # Every article page with views, for the build's home page (`kb.insights.popular`).
+    popular: list[dict[str, Any]] = [
+        {"page": page, "language": pages[page].language, "article": pages[page].article, "views": n}
+        for page, n in sorted(views.items(), key=lambda kv: (-kv[1], kv[0]))
+        if n > 0 and wanted(page) and pages[page].article != contact
+    ]
+
     limit = options.limit
     return {
         "version": REPORT_VERSION,
@@ -347,6 +354,7 @@ def build_report(
         "translation_priorities": priorities[:limit],
         "contact_rate": contact_rows[:limit],
         "trends": _trends(store, pages, today, options),
+        "popular": popular,
     }
 
 
