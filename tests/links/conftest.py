@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from kb.links import LinkOptions, LinkReport, check_site
+from kb.links.scan import LinkOptions, LinkReport, check_site
 
 if TYPE_CHECKING:
     from pathlib import Path

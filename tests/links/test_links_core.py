@@ -1,4 +1,4 @@
-"""`kb.links.check_site` on tiny built sites: every kind of link, each finding exactly."""
+"""`kb.links.scan.check_site` on tiny built sites: every kind of link, each finding exactly."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from kb.findings import Rule, Severity
-from kb.links import (
+from kb.links.scan import (
     LinkConfigError,
     LinkOptions,
     _jobs,
@@ -648,16 +648,16 @@ class TestRobustness:
         assert "pipe.html is not a regular file: skipped" in report.notices
 
     def test_unreadable_page(self, check_tree: Checker, monkeypatch: pytest.MonkeyPatch) -> None:
-        import kb.links
+        import kb.links.scan
 
-        real = kb.links._read_page
+        real = kb.links.scan._read_page
 
         def deny(path: str) -> bytes:
             if path.endswith("refunds/index.html"):
                 raise PermissionError(13, "Permission denied", path)
             return real(path)
 
-        monkeypatch.setattr(kb.links, "_read_page", deny)
+        monkeypatch.setattr(kb.links.scan, "_read_page", deny)
         report = check_tree({SITE_PAGE: page('<a href="../refunds/#nope">x</a>')})
         assert as_rows(report.findings) == [
             (

@@ -24,12 +24,9 @@ from kb.articles import read_page_source
 from kb.catalog import site_strings
 from kb.check import CheckResult, TranslationStatus, run_check
 from kb.cjk import NO_SPACE_LANGUAGES, join_cjk_line_breaks
-from kb.compact_html import compact_html
 from kb.csp import PolicyError, content_security_policy, origin_of, write_headers
-from kb.escaping import autoescape_templates, escape_page, text
 from kb.findings import Finding, Rule, Severity
 from kb.glossary import Glossary, load_glossary
-from kb.glossary_page import glossary_html
 from kb.html_policy import (
     CheckedHtml,
     HtmlPolicy,
@@ -38,10 +35,8 @@ from kb.html_policy import (
     check_page,
     inline_script_hashes,
 )
-from kb.i18n_adapter import I18nView, file_language, i18n_view, language_relative_path
 from kb.insights.events import REASONS
 from kb.insights.manifest import PageEntry, build_manifest, write_manifest
-from kb.localize import localize_defaults
 from kb.options import unknown_option
 from kb.output_check import nearest_line, violation_finding
 from kb.project import (
@@ -55,16 +50,21 @@ from kb.related import merge_related, take_related_section
 from kb.report import log_line
 from kb.rules.metadata import HOST_CONFIGURATION_FILES, PAGE_TEMPLATES
 from kb.safe_text import ICON_ID
-from kb.search_box import search_box_settings
-from kb.search_index import BUNDLE_DIR, PreparedCopies, SearchIndexError, build_search_index
 from kb.severity import SeverityError, parse_severities
-from kb.site_model import ArticleEntry, SiteModel
+from kb.site.compact_html import compact_html
+from kb.site.escaping import autoescape_templates, escape_page, text
+from kb.site.glossary_page import glossary_html
+from kb.site.i18n_adapter import I18nView, file_language, i18n_view, language_relative_path
+from kb.site.localize import localize_defaults
+from kb.site.model import ArticleEntry, SiteModel
+from kb.site.search_box import search_box_settings
+from kb.site.search_index import BUNDLE_DIR, PreparedCopies, SearchIndexError, build_search_index
+from kb.site.synonyms import synonym_table
+from kb.site.tables import focusable_tables
+from kb.site.urls import absolute_url, alternates, page_path
 from kb.slugs import heading_ids, with_heading_ids
 from kb.status import StatusReport, translation_status
-from kb.status_page import status_context
-from kb.synonyms import synonym_table
-from kb.tables import focusable_tables
-from kb.urls import absolute_url, alternates, page_path
+from kb.status.page import status_context
 from kb.yamlio import YamlError
 
 if TYPE_CHECKING:
@@ -83,9 +83,9 @@ log = get_plugin_logger("kb")
 TRACKER = "assets/kb/insights.js"
 """The tracker script: left out of the site when no insights endpoint is configured."""
 
-TEMPLATES_DIR = str(resources.files("kb") / "templates")
+TEMPLATES_DIR = str(resources.files("kb.site") / "templates")
 # Searched before static-i18n's own sitemap template, which it puts first in theme.dirs.
-FIRST_TEMPLATES_DIR = str(resources.files("kb") / "templates_first")
+FIRST_TEMPLATES_DIR = str(resources.files("kb.site") / "templates_first")
 
 
 class _SeverityMap(c.Type[dict[str, str]]):

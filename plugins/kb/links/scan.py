@@ -82,7 +82,7 @@ class LinkOptions:
     max_page_bytes: int = DEFAULT_MAX_PAGE_BYTES
     """Pages larger than this are not read (an `invalid-encoding` finding says so)."""
     collect_external: bool = False
-    """Gather links to other hosts for `kb.external` (they are never fetched here)."""
+    """Gather links to other hosts for `kb.links.external` (they are never fetched here)."""
     jobs: int = 0
     """Worker processes; 0 picks by site size and idle CPUs, 1 reads pages in this process."""
     embed_allowlist: tuple[str, ...] = ()
@@ -700,7 +700,7 @@ def parse_srcset(value: str) -> list[str]:
 def _scan_page(task: tuple[str, int]) -> _PageScan:
     site = _SITE
     if site is None:  # pragma: no cover - every caller initialises the worker first
-        raise RuntimeError("kb.links worker used before _init_worker")
+        raise RuntimeError("kb.links.scan worker used before _init_worker")
     page, size = task
     try:
         data = _read_limited(site, page, size)
@@ -1342,11 +1342,11 @@ def read_site_config(config_file: Path) -> SiteConfig:
     languages = sorted(codes, key=lambda code: code != default)
     links = kb.get("links") or {}
     if not isinstance(links, Mapping):
-        raise LinkConfigError(f"{name}: plugins.kb.links must be a mapping")
+        raise LinkConfigError(f"{name}: plugins.kb.links.scan must be a mapping")
     allowlist = links.get("cross_language_allowlist") or []
     if not isinstance(allowlist, list) or not all(isinstance(p, str) and p for p in allowlist):
         raise LinkConfigError(
-            f"{name}: plugins.kb.links.cross_language_allowlist must be a list of URL prefixes"
+            f"{name}: plugins.kb.links.scan.cross_language_allowlist must be a list of URL prefixes"
         )
     try:
         severities = parse_severities(kb.get("severity"), where=f"{name}: plugins.kb.severity")
@@ -1388,7 +1388,7 @@ def external_findings(
     """Findings for external links that failed, one per page that links to each URL.
 
     Args:
-        failures: Failed URL -> (message, hint), from `kb.external.failures`.
+        failures: Failed URL -> (message, hint), from `kb.links.external.failures`.
         report: The run that collected the URLs (`LinkReport.external` says where they are).
         options: The options of the run (severities, sources for tracing).
 

@@ -26,8 +26,8 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from kb.cjk import NO_SPACE_LANGUAGES
-from kb.search_text import ends_in_run, segment_keeping_edges
-from kb.synonyms import SynonymTable, with_synonyms
+from kb.site.search_text import ends_in_run, segment_keeping_edges
+from kb.site.synonyms import SynonymTable, with_synonyms
 
 BUNDLE_DIR = "pagefind"
 """Where the bundle goes, relative to the site directory."""

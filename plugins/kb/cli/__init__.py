@@ -272,7 +272,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rules.set_defaults(handler=_rules)
 
-    from kb.links_cli import add_links_parser
+    from kb.cli.links import add_links_parser
 
     add_links_parser(commands)
     from kb.insights_cli import add_insights_parsers
@@ -499,8 +499,8 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
+    from kb.report.status import write_status
     from kb.status import translation_status
-    from kb.status_formats import write_status
 
     project = _load(args)
     report = translation_status(project, review_age_days=args.review_age)
@@ -538,7 +538,3 @@ def _warn(text: str) -> None:
     from kb.terminal import printable
 
     sys.stderr.write(f"{printable(text)}\n")
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -18,8 +18,8 @@ from kb.report import FORMATS, Report, count_severity, plural, render
 from kb.terminal import printable
 
 if TYPE_CHECKING:
-    from kb.external import ExternalOptions
-    from kb.links import LinkOptions, LinkReport
+    from kb.links.external import ExternalOptions
+    from kb.links.scan import LinkOptions, LinkReport
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -217,7 +217,7 @@ def run_links(args: argparse.Namespace) -> int:
         0 without errors, 1 with errors (or warnings with `--strict`), 2 on a usage or
         configuration error (one line on stderr).
     """
-    from kb.links import LinkConfigError, check_site, external_findings
+    from kb.links.scan import LinkConfigError, check_site, external_findings
 
     started = time.perf_counter()
     try:
@@ -227,7 +227,7 @@ def run_links(args: argparse.Namespace) -> int:
             findings = report.findings
             external_count = 0
             if args.external and report.external:
-                from kb.external import check_external, failures
+                from kb.links.external import check_external, failures
 
                 results = check_external(
                     report.external, external_options, progress("external links")
@@ -271,8 +271,8 @@ def _usage_error(message: str) -> int:
 
 
 def _options(args: argparse.Namespace) -> tuple[LinkOptions, ExternalOptions]:
-    from kb.external import ExternalOptions
-    from kb.links import (
+    from kb.links.external import ExternalOptions
+    from kb.links.scan import (
         LinkOptions,
         SiteConfig,
         base_path_from_site_url,
@@ -447,7 +447,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run `kb links` on its own (`python -m kb.links_cli`) and return the exit status."""
+    """Run `kb links` on its own (`python -m kb.cli.links`) and return the exit status."""
     parser = _Parser(
         prog="kb links",
         description=_DESCRIPTION,
