@@ -779,7 +779,7 @@ def _media_url_problem(tag: str, name: str, value: str) -> Violation | None:
 
 
 def _srcset_urls(value: str) -> list[str]:
-    from kb.links.scan import parse_srcset
+    from kb.links.elements import parse_srcset
 
     return parse_srcset(value)
 

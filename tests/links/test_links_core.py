@@ -1,4 +1,4 @@
-"""`kb.links.scan.check_site` on tiny built sites: every kind of link, each finding exactly."""
+"""`kb.links.check.check_site` on tiny built sites: every kind of link, each finding exactly."""
 
 from __future__ import annotations
 
@@ -9,15 +9,10 @@ from typing import TYPE_CHECKING
 import pytest
 
 from kb.findings import Rule, Severity
-from kb.links.scan import (
-    LinkConfigError,
-    LinkOptions,
-    _jobs,
-    check_site,
-    fragment_exists,
-    parse_srcset,
-    read_site_config,
-)
+from kb.links.check import _jobs, check_site
+from kb.links.config import read_site_config
+from kb.links.elements import fragment_exists, parse_srcset
+from kb.links.model import LinkConfigError, LinkOptions
 
 from .conftest import BODY_LINE, Checker, as_rows, page, write_tree
 

@@ -17,7 +17,7 @@ from kb.links.external import (
     check_external,
     failures,
 )
-from kb.links.scan import external_findings
+from kb.links.trace import external_findings
 
 from .conftest import BODY_LINE, Checker, Server, as_rows, page
 
@@ -260,7 +260,7 @@ def test_findings_for_failed_external_links(
     )
     assert report.findings == []
     results = check_external(report.external, options(tmp_path, retries=0))
-    from kb.links.scan import LinkOptions
+    from kb.links.model import LinkOptions
 
     link_options = LinkOptions(
         site_dir=tmp_path / "site", root=tmp_path, docs_dir=tmp_path / "docs"

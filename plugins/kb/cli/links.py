@@ -19,7 +19,7 @@ from kb.terminal import printable
 
 if TYPE_CHECKING:
     from kb.links.external import ExternalOptions
-    from kb.links.scan import LinkOptions, LinkReport
+    from kb.links.model import LinkOptions, LinkReport
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -217,7 +217,9 @@ def run_links(args: argparse.Namespace) -> int:
         0 without errors, 1 with errors (or warnings with `--strict`), 2 on a usage or
         configuration error (one line on stderr).
     """
-    from kb.links.scan import LinkConfigError, check_site, external_findings
+    from kb.links.check import check_site
+    from kb.links.model import LinkConfigError
+    from kb.links.trace import external_findings
 
     started = time.perf_counter()
     try:
@@ -271,14 +273,10 @@ def _usage_error(message: str) -> int:
 
 
 def _options(args: argparse.Namespace) -> tuple[LinkOptions, ExternalOptions]:
+    from kb.links.check import base_path_from_site_url, normalise_base_path
+    from kb.links.config import SiteConfig, read_site_config
     from kb.links.external import ExternalOptions
-    from kb.links.scan import (
-        LinkOptions,
-        SiteConfig,
-        base_path_from_site_url,
-        normalise_base_path,
-        read_site_config,
-    )
+    from kb.links.model import LinkOptions
     from kb.severity import SeverityError, parse_overrides
 
     config: SiteConfig | None = None
