@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from kb.cli import file_path
+from kb.cli.common import file_path
 from kb.findings import Finding, Severity, sort_findings
 from kb.layout import LOCALE, guess_layout
 from kb.report import FORMATS, Report, count_severity, plural, render
