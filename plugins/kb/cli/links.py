@@ -8,17 +8,14 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, NoReturn
+from typing import Any
 
-from kb.cli.common import file_path
+from kb.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Parser, file_path
 from kb.findings import Severity, sort_findings
 from kb.links.options import UsageError, link_options
 from kb.links.report import link_report
 from kb.report import FORMATS, count_severity, render
 from kb.terminal import printable
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
 
 _DESCRIPTION = """\
 Check the built site (every language): links to pages, #anchors, images, stylesheets,
@@ -303,16 +300,9 @@ def _progress_bar(args: argparse.Namespace) -> Iterator[ProgressFactory]:
         yield factory
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line on stderr and exit status 2."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `kb links` on its own (`python -m kb.cli.links`) and return the exit status."""
-    parser = _Parser(
+    parser = Parser(
         prog="kb links",
         description=_DESCRIPTION,
         epilog=_EPILOG,
