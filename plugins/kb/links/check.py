@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from kb.csp import read_policy, script_hashes_of
 from kb.findings import Rule, sort_findings
-from kb.html_policy import HtmlPolicy
+from kb.html_allowlist import HtmlPolicy
 from kb.links.elements import fragment_exists
 from kb.links.model import (
     PAGE_SUFFIXES,

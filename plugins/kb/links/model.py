@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from kb.findings import RULES, Finding, Rule, Severity
-from kb.html_policy import HtmlPolicy, Violation
+from kb.html_allowlist import HtmlPolicy, Violation
 
 if TYPE_CHECKING:
     from kb.layout import Layout

@@ -19,7 +19,7 @@ from kb.output_check import nearest_line
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping, Sequence
 
-    from kb.html_policy import Violation
+    from kb.html_allowlist import Violation
 
 
 class SourceTracer:

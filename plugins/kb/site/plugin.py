@@ -17,9 +17,7 @@ from kb.check import TranslationStatus, run_check
 from kb.cjk import NO_SPACE_LANGUAGES, join_cjk_line_breaks
 from kb.findings import Rule
 from kb.glossary import load_glossary
-from kb.html_policy import (
-    check_fragment,
-)
+from kb.html_policy import check_fragment
 from kb.insights.manifest import build_manifest, write_manifest
 from kb.project import (
     ProjectError,

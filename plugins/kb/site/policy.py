@@ -12,13 +12,8 @@ from mkdocs.exceptions import PluginError
 
 from kb.csp import PolicyError, content_security_policy, origin_of, write_headers
 from kb.findings import Finding, Rule, Severity
-from kb.html_policy import (
-    CheckedHtml,
-    HtmlPolicy,
-    Violation,
-    check_page,
-    inline_script_hashes,
-)
+from kb.html_allowlist import CheckedHtml, HtmlPolicy, Violation
+from kb.html_policy import check_page, inline_script_hashes
 from kb.output_check import nearest_line, violation_finding
 from kb.rules.metadata import PAGE_TEMPLATES
 from kb.safe_text import ICON_ID
