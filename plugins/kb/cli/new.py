@@ -11,7 +11,8 @@ if TYPE_CHECKING:
 
 
 def new_command(args: argparse.Namespace) -> int:
-    from kb.writes import WriteError, new_article
+    from kb.writes import WriteError
+    from kb.writes.new import new_article
 
     project = load(args)
     try:
