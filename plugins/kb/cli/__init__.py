@@ -2,7 +2,7 @@
 
 `parser` builds the argument parser; each subcommand's handler is a module of its own
 (`check`, `diff`, `mark_translated`, `start_translation`, `new`, `status`, `rules`, `links`,
-and `kb.insights_cli`), importing the core lazily so `kb --help` stays fast.
+`insights`), importing the core lazily so `kb --help` stays fast.
 """
 
 from __future__ import annotations

@@ -267,7 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     from kb.cli.links import add_links_parser
 
     add_links_parser(commands)
-    from kb.insights_cli import add_insights_parsers
+    from kb.cli.insights import add_insights_parsers
 
     add_insights_parsers(commands)
     return parser
