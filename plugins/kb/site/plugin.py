@@ -143,7 +143,7 @@ class KbPlugin(OutputPolicy, PageContexts, GeneratedPages):
 
     def _start_search_copies(self, config: MkDocsConfig, view: I18nView | None) -> None:
         """Prepare the search index's copies of the pages while they are built (a worker
-        process, `kb/search_index.py`); not in a live preview, which keeps its first index."""
+        process, `kb/site/search_index.py`); not in a live preview, which keeps its first index."""
         if self._search_copies is not None:
             self._search_copies.close()
         self._search_copies = None
@@ -231,7 +231,7 @@ class KbPlugin(OutputPolicy, PageContexts, GeneratedPages):
     def on_env(
         self, env: Environment, /, *, config: MkDocsConfig, files: Files
     ) -> Environment | None:
-        """Escape by default (`kb/escaping.py`): kb's templates autoescape, and every page's
+        """Escape by default (`kb/site/escaping.py`): kb's templates autoescape, and every page's
         title and front matter reach the theme escaped; every page is rendered by now."""
         if not self.config.enabled:
             return None
@@ -395,7 +395,7 @@ class KbPlugin(OutputPolicy, PageContexts, GeneratedPages):
         return self._english_404
 
     def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Drop the theme's indentation (`kb/compact_html.py`), then check the whole built page
+        """Drop the theme's indentation (`kb/site/compact_html.py`), then check the whole built page
         (theme, kb's templates, the body) against the output allowlist; remember the theme's
         inline scripts it runs for the policy; hand it to the search index's copies."""
         if not self.config.enabled:

@@ -221,7 +221,7 @@ def build_search_index(
         site_dir: The built site.
         binary: The Pagefind executable; by default the one `pagefind-bin` ships.
         timeout: Seconds before Pagefind is given up on.
-        synonyms: Glossary synonyms per language (`kb/synonyms.py`), added to the copies.
+        synonyms: Glossary synonyms per language (`kb/site/synonyms.py`), added to the copies.
         prepared: Copies prepared while the site was built; each one whose page is still
             the page on disk is used as it is, the others are made here. Closed on return.
 
