@@ -13,6 +13,7 @@ from kb.cli.rules import rules_command
 from kb.cli.start_translation import start_command
 from kb.cli.status import status_command
 from kb.report import FORMATS as REPORT_FORMATS
+from kb.report.status import STATUS_FORMATS
 
 _MAIN_EPILOG = """\
 examples:
@@ -236,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     status.add_argument(
         "--format",
-        choices=("text", "json", "markdown"),
+        choices=STATUS_FORMATS,
         default="text",
         help="output format (default: text)",
     )

@@ -301,7 +301,7 @@ _worker_synonyms: SynonymTable | None = None
 
 
 def _start_worker(synonyms: SynonymTable | None) -> None:
-    global _worker_synonyms  # noqa: PLW0603 - one table per worker process, set once
+    global _worker_synonyms  # one table per worker process, set once
     _worker_synonyms = synonyms
 
 
@@ -357,7 +357,7 @@ class PreparedCopies:
         for rel, (digest, future) in self._pending.items():
             try:
                 language = future.result()
-            except Exception:  # noqa: BLE001 - a failed copy is made again at the end
+            except Exception:  # a failed copy is made again at the end
                 continue
             self.languages[rel] = language
             self._digests[rel] = digest
