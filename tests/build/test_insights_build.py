@@ -128,7 +128,7 @@ def test_a_same_origin_endpoint(build_site: Callable[..., BuiltSite]) -> None:
 
 @pytest.mark.parametrize("endpoint", ["collect.example/api", "javascript:alert(1)", "//x.example/"])
 def test_a_bad_endpoint_is_a_configuration_error(endpoint: str) -> None:
-    from kb.plugin import KbPlugin
+    from kb.site.plugin import KbPlugin
 
     plugin = KbPlugin()
     errors, _ = plugin.load_config({"insights": {"endpoint": endpoint}})
@@ -137,7 +137,7 @@ def test_a_bad_endpoint_is_a_configuration_error(endpoint: str) -> None:
 
 
 def test_the_tracker_is_at_most_1_kb_gzipped() -> None:
-    source = (resources.files("kb") / "templates/assets/kb/insights.js").read_bytes()
+    source = (resources.files("kb.site") / "templates/assets/kb/insights.js").read_bytes()
     assert len(gzip.compress(source, 9)) <= 1024
 
 
