@@ -180,7 +180,7 @@ def time_serve_reload(corpus: Path, config: Path, timeout: float = 120.0) -> flo
 
 def _fetch(url: str) -> str:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(url, timeout=5) as response:  # loopback only
             return str(response.read().decode("utf-8", "replace"))
     except OSError:
         return ""
@@ -215,41 +215,48 @@ def plugin_share(config: Path) -> tuple[float, float]:
     kb = sum(
         cumulative
         for (filename, _, name), (_, _, _, cumulative, _) in raw.items()
-        if filename.endswith(os.path.join("kb", "plugin.py")) and name.startswith("on_")
+        if os.path.join("kb", "site", "") in filename and name.startswith("on_")
     )
     total = max(cumulative for (_, _, _, cumulative, _) in raw.values())
     return kb, total
 
 
+PLUGIN_FILE = os.path.join("kb", "site", "plugin.py")
+SEARCH_INDEX_FILE = os.path.join("kb", "site", "search_index.py")
+
 PROFILE_PARTS = (
     # (label, file suffix, function name): cumulative time of one function of the build.
     ("whole build (mkdocs.commands.build.build)", "mkdocs/commands/build.py", "build"),
-    ("kb check (on_pre_build: run_check)", os.path.join("kb", "plugin.py"), "on_pre_build"),
+    ("kb check (on_pre_build: run_check)", PLUGIN_FILE, "on_pre_build"),
     ("Markdown conversion (Markdown.convert)", "markdown/core.py", "convert"),
     ("Jinja rendering (Template.render)", "jinja2/environment.py", "render"),
-    ("kb page context (on_page_context)", os.path.join("kb", "plugin.py"), "on_page_context"),
-    ("kb body allowlist (on_page_content)", os.path.join("kb", "plugin.py"), "on_page_content"),
+    ("kb page context (on_page_context)", PLUGIN_FILE, "on_page_context"),
+    ("kb body allowlist (on_page_content)", PLUGIN_FILE, "on_page_content"),
     ("MkDocs Page.render (Markdown or kb's cache)", "mkdocs/structure/pages.py", "render"),
-    ("kb render cache: reused pages (_restore)", os.path.join("kb", "render_cache.py"), "_restore"),
+    (
+        "kb render cache: reused pages (_restore)",
+        os.path.join("kb", "site", "render_cache.py"),
+        "_restore",
+    ),
     (
         "kb on_post_page (output allowlist; compaction and search copies once added)",
-        os.path.join("kb", "plugin.py"),
+        PLUGIN_FILE,
         "on_post_page",
     ),
     ("writing pages (mkdocs utils.write_file)", "mkdocs/utils/__init__.py", "write_file"),
     (
         "kb on_post_build (redirects, manifest, search)",
-        os.path.join("kb", "plugin.py"),
+        PLUGIN_FILE,
         "on_post_build",
     ),
     (
         "Pagefind: whole step (build_search_index)",
-        os.path.join("kb", "search_index.py"),
+        SEARCH_INDEX_FILE,
         "build_search_index",
     ),
     (
         "Pagefind: index copies made in the build process (index_copy)",
-        os.path.join("kb", "search_index.py"),
+        SEARCH_INDEX_FILE,
         "index_copy",
     ),
     ("Pagefind: the binary (subprocess.run)", "subprocess.py", "run"),

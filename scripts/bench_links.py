@@ -248,7 +248,7 @@ def plant(site: Path, count: int, seed: int = 7) -> list[Defect]:
 def kb_links(project: Path, site: Path) -> tuple[float, dict[str, object]]:
     started = time.perf_counter()
     result = run(
-        [sys.executable, "-m", "kb.links_cli", str(site), "--format", "json", "--no-progress"],
+        [sys.executable, "-m", "kb.cli.links", str(site), "--format", "json", "--no-progress"],
         project,
     )
     elapsed = time.perf_counter() - started

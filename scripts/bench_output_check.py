@@ -20,7 +20,8 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from kb.csp import read_policy, script_hashes_of
-from kb.html_policy import HtmlPolicy, check_fragment, check_page
+from kb.html_allowlist import HtmlPolicy
+from kb.html_policy import check_fragment, check_page
 
 
 def main() -> None:

@@ -156,7 +156,7 @@ def index_sizes(site: Path) -> dict[str, dict[str, int]]:
 
 def serve(site: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib
+        def log_message(self, format: str, *args: Any) -> None:  # the stdlib's name
             pass
 
     httpd = http.server.ThreadingHTTPServer(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -91,6 +92,20 @@ class Article:
         if isinstance(value, list) and all(isinstance(item, str) for item in value):
             return value
         return None
+
+    @property
+    def last_reviewed(self) -> dt.date | None:
+        """The `last_reviewed` date (a YAML date or an ISO date string); None when absent or
+        not a date."""
+        value = self.front_matter.get("last_reviewed")
+        if isinstance(value, str):
+            try:
+                value = dt.date.fromisoformat(value.strip())
+            except ValueError:
+                return None
+        if isinstance(value, dt.datetime):
+            return value.date()
+        return value if isinstance(value, dt.date) else None
 
     def line_of(self, *path: str | int) -> int:
         """File line of a front matter value (1 when unknown)."""

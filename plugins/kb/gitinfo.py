@@ -111,12 +111,8 @@ def changed_files(directory: Path, ref: str | None = None) -> list[str]:
         BadRef: `ref` is not a revision (it starts with `-`, say).
         GitError: Git is missing or the ref is unknown.
     """
-    options, base = _diff_base(directory, ref)
-    try:
-        diff = run_git([*options, "--end-of-options", base, "--"], directory)
-    except GitError as error:
-        if ref is not None or "HEAD" not in str(error):
-            raise
+    diff = _diff_since(directory, ref)
+    if diff is None:
         # No commit yet: everything in the index is new.
         diff = run_git(
             ["diff", "--name-status", "-z", "--relative", "--end-of-options", EMPTY_TREE, "--"],
@@ -128,6 +124,18 @@ def changed_files(directory: Path, ref: str | None = None) -> list[str]:
     untracked = run_git(["ls-files", "-z", "--others", "--exclude-standard"], directory)
     paths.update(p for p in untracked.decode("utf-8", "surrogateescape").split("\0") if p)
     return sorted(paths)
+
+
+def _diff_since(directory: Path, ref: str | None) -> bytes | None:
+    """`git diff --name-status` output of `--changed [REF]`; None when there is no commit yet
+    (and no REF was given)."""
+    options, base = _diff_base(directory, ref)
+    try:
+        return run_git([*options, "--end-of-options", base, "--"], directory)
+    except GitError as error:
+        if ref is not None or "HEAD" not in str(error):
+            raise
+        return None
 
 
 def _diff_base(directory: Path, ref: str | None) -> tuple[list[str], str]:
@@ -154,12 +162,8 @@ def removed_files(directory: Path, ref: str | None = None) -> dict[str, str | No
         BadRef: `ref` is not a revision.
         GitError: Git is missing or the ref is unknown.
     """
-    options, base = _diff_base(directory, ref)
-    try:
-        diff = run_git([*options, "--end-of-options", base, "--"], directory)
-    except GitError as error:
-        if ref is not None or "HEAD" not in str(error):
-            raise
+    diff = _diff_since(directory, ref)
+    if diff is None:
         return {}  # no commit yet: nothing existed before
     removed: dict[str, str | None] = {}
     for status, changed in _name_status(diff):

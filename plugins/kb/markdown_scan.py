@@ -1,4 +1,10 @@
-"""Fence-aware scanner: the structure of an article body, line by line, never rendering it."""
+"""Fence-aware scanner: the structure of an article body, line by line, never rendering it.
+
+Over 500 lines on purpose: one pass decides every line's kind (fences, code, admonitions, tabs,
+tables, reference definitions, comments, headings, ignore directives), and each decision depends
+on the state the others leave (a fence inside an admonition, a table inside a tab). Split
+across modules, that state would travel through every call; here it stays in one scanner.
+"""
 
 from __future__ import annotations
 

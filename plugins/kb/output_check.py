@@ -10,7 +10,7 @@ from kb.findings import Finding, Rule, Severity
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from kb.html_policy import Violation
+    from kb.html_allowlist import Violation
 
 _GENERIC_ATTRIBUTES = frozenset({"href", "src", "type", "name", "id", "class", "title", "data"})
 

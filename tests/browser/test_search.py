@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 
-from kb.search_text import segment
+from kb.site.search_text import segment
 
 from .conftest import SEARCH_RECALL
 

@@ -11,7 +11,7 @@ import pytest
 
 from kb.articles import parse_article
 from kb.placeholders import ARTICLE_TEMPLATE, DESCRIPTION_TEMPLATE
-from kb.writes import draft_translation
+from kb.writes.draft import draft_translation
 
 from .test_products_site import product_files, titles, translated
 from .test_search_build import KB_ONLY, fragments

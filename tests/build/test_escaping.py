@@ -16,7 +16,7 @@ import yaml
 from markupsafe import Markup
 from selectolax.lexbor import LexborHTMLParser
 
-from kb.escaping import striptags
+from kb.site.escaping import striptags
 
 from .conftest import site_config
 from .test_site_build import EN_INDEX, JA_INDEX, digest_of
@@ -298,7 +298,7 @@ def test_striptags_escapes_what_it_unescaped(value: Any, shown: str) -> None:
 def test_kb_templates_autoescape_and_the_theme_keeps_its_rules(tmp_path: Path) -> None:
     from jinja2 import Environment, FileSystemLoader
 
-    from kb.escaping import autoescape_templates
+    from kb.site.escaping import autoescape_templates
 
     kb_dir, theme_dir = tmp_path / "kb", tmp_path / "theme"
     for directory in (kb_dir, theme_dir):

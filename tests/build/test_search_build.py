@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from kb.search_index import UNUSED_FILES
+from kb.site.search_index import UNUSED_FILES
 
 from .test_products_site import product_files
 

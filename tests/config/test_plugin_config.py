@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from mkdocs.plugins import get_plugins
 
-from kb.plugin import KbPlugin
+from kb.site.plugin import KbPlugin
 
 
 def load(options: dict[str, Any]) -> tuple[Any, list[Any], list[Any]]:
@@ -67,7 +67,7 @@ def test_plugin_options_match_the_shared_option_list() -> None:
     from mkdocs.config import config_options as c
 
     from kb.options import OPTIONS
-    from kb.plugin import KbConfig
+    from kb.site.config import KbConfig
 
     declared = {
         key: frozenset(k for k, _ in option.config_class._schema)

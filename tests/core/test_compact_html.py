@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
-from kb.compact_html import compact_html
+from kb.site.compact_html import compact_html
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import yaml
 from selectolax.lexbor import LexborHTMLParser
 
 from kb.glossary import Glossary, Term
-from kb.glossary_page import glossary_html
+from kb.site.glossary_page import glossary_html
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -18,9 +18,8 @@ from kb.csp import (
     write_headers,
 )
 from kb.findings import Rule, Severity
+from kb.html_allowlist import HtmlPolicy, Violation
 from kb.html_policy import (
-    HtmlPolicy,
-    Violation,
     check_fragment,
     check_page,
     check_parsed_page,

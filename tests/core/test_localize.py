@@ -6,7 +6,7 @@ import markdown
 import pytest
 
 from kb.catalog import available_catalogs, site_strings
-from kb.localize import ADMONITION_TYPES, TYPE_OF, admonition_title_key, localize_defaults
+from kb.site.localize import ADMONITION_TYPES, TYPE_OF, admonition_title_key, localize_defaults
 
 JA = site_strings("ja")
 

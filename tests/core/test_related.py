@@ -124,7 +124,8 @@ def test_kb_new_and_start_translation_give_one_related_section_in_the_site_title
     tree: Tree,
 ) -> None:
     from kb.articles import Corpus
-    from kb.writes import ARTICLE_TEMPLATE, draft_translation
+    from kb.placeholders import ARTICLE_TEMPLATE
+    from kb.writes.draft import draft_translation
 
     assert ARTICLE_TEMPLATE.count("## Related articles") == 1
     project = tree({"docs/en/payments/refunds.md": ARTICLE})

@@ -63,7 +63,7 @@ def test_the_readme_rules_table_is_the_registry() -> None:
 def test_kb_stylesheet_closes_every_block() -> None:
     """An unclosed block swallows every rule after it (a merge once left one open, and the
     feedback widget lost its focus outline)."""
-    css = (REPO / "plugins/kb/templates/assets/kb/kb.css").read_text(encoding="utf-8")
+    css = (REPO / "plugins/kb/site/templates/assets/kb/kb.css").read_text(encoding="utf-8")
     css = re.sub(r"/\*.*?\*/", lambda m: "\n" * m.group().count("\n"), css, flags=re.S)
     depth = 0
     for number, line in enumerate(css.splitlines(), 1):

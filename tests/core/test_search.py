@@ -9,15 +9,15 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kb.search_box import search_box_settings
-from kb.search_index import (
+from kb.site.search_box import search_box_settings
+from kb.site.search_index import (
     PreparedCopies,
     SearchIndexError,
     build_search_index,
     index_copy,
     page_language,
 )
-from kb.search_text import segment, segment_keeping_edges
+from kb.site.search_text import segment, segment_keeping_edges
 from kb.taxonomy import Product
 
 REPO = Path(__file__).resolve().parents[2]

@@ -15,8 +15,8 @@ import pytest
 from kb.check import run_check
 from kb.digest import digest_text
 from kb.project import Project
+from kb.report.status import render_status_json, render_status_markdown, write_status
 from kb.status import Coverage, translation_status
-from kb.status_formats import render_status_json, render_status_markdown, write_status
 
 if TYPE_CHECKING:
     from pathlib import Path

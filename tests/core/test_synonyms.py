@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from kb.glossary import Glossary, Term
-from kb.search_index import index_copy, indexed_part
-from kb.synonyms import synonym_table, synonyms_for, with_synonyms
+from kb.site.search_index import index_copy, indexed_part
+from kb.site.synonyms import synonym_table, synonyms_for, with_synonyms
 
 PAYOUT = Term(
     term="payout",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import markdown
 
-from kb.tables import focusable_tables
+from kb.site.tables import focusable_tables
 
 
 def test_every_table_gets_a_focusable_region_with_a_unique_name() -> None:

@@ -18,11 +18,11 @@ from kb.project import Project
 from kb.writes import (
     WriteError,
     mark_translated,
-    new_article,
     set_source_digest,
     start_translation,
     translations_in,
 )
+from kb.writes.new import new_article
 
 Tree = Callable[..., Project]
 D = "0123456789ab"

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from kb.csp import read_policy, script_hashes_of
-from kb.html_policy import HtmlPolicy, check_page
+from kb.html_allowlist import HtmlPolicy
+from kb.html_policy import check_page
 
 from .conftest import Crawler, write_site
 

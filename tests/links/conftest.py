@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from kb.links import LinkOptions, LinkReport, check_site
+from kb.links.check import check_site
+from kb.links.model import LinkOptions, LinkReport
 
 if TYPE_CHECKING:
     from pathlib import Path

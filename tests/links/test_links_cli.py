@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-import kb.links_cli
-from kb.links_cli import add_links_parser, run_links
+import kb.cli.links
+from kb.cli.links import add_links_parser, run_links
 
 from .conftest import BASE_SITE, Server, page, write_tree
 
@@ -40,7 +40,7 @@ plugins:
 def kb_links(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CI": "true", "NO_COLOR": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "kb.links_cli", *args],
+        [sys.executable, "-m", "kb.cli.links", *args],
         cwd=cwd,
         capture_output=True,
         text=True,
@@ -262,15 +262,15 @@ def test_progress_bar_only_on_a_terminal_outside_ci(
     monkeypatch.delenv("CI", raising=False)
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
-    assert kb.links_cli.main(["--jobs", "1"]) == 0
+    assert kb.cli.links.main(["--jobs", "1"]) == 0
     assert "kb links: pages" in terminal.getvalue()
     monkeypatch.setenv("CI", "true")
     terminal.seek(0)
     terminal.truncate()
-    assert kb.links_cli.main(["--jobs", "1"]) == 0
+    assert kb.cli.links.main(["--jobs", "1"]) == 0
     assert terminal.getvalue() == ""
     monkeypatch.delenv("CI")
-    assert kb.links_cli.main(["--jobs", "1", "--no-progress"]) == 0
+    assert kb.cli.links.main(["--jobs", "1", "--no-progress"]) == 0
     assert terminal.getvalue() == ""
     capsys.readouterr()
 

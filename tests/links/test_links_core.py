@@ -1,4 +1,4 @@
-"""`kb.links.check_site` on tiny built sites: every kind of link, each finding exactly."""
+"""`kb.links.check.check_site` on tiny built sites: every kind of link, each finding exactly."""
 
 from __future__ import annotations
 
@@ -9,15 +9,10 @@ from typing import TYPE_CHECKING
 import pytest
 
 from kb.findings import Rule, Severity
-from kb.links import (
-    LinkConfigError,
-    LinkOptions,
-    _jobs,
-    check_site,
-    fragment_exists,
-    parse_srcset,
-    read_site_config,
-)
+from kb.links.check import _jobs, check_site
+from kb.links.config import read_site_config
+from kb.links.elements import fragment_exists, parse_srcset
+from kb.links.model import LinkConfigError, LinkOptions
 
 from .conftest import BODY_LINE, Checker, as_rows, page, write_tree
 
@@ -648,16 +643,16 @@ class TestRobustness:
         assert "pipe.html is not a regular file: skipped" in report.notices
 
     def test_unreadable_page(self, check_tree: Checker, monkeypatch: pytest.MonkeyPatch) -> None:
-        import kb.links
+        import kb.links.scan
 
-        real = kb.links._read_page
+        real = kb.links.scan._read_page
 
         def deny(path: str) -> bytes:
             if path.endswith("refunds/index.html"):
                 raise PermissionError(13, "Permission denied", path)
             return real(path)
 
-        monkeypatch.setattr(kb.links, "_read_page", deny)
+        monkeypatch.setattr(kb.links.scan, "_read_page", deny)
         report = check_tree({SITE_PAGE: page('<a href="../refunds/#nope">x</a>')})
         assert as_rows(report.findings) == [
             (

@@ -9,9 +9,15 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from kb.external import ExternalChecker, ExternalOptions, ExternalResult, check_external, failures
 from kb.findings import Rule, Severity
-from kb.links import external_findings
+from kb.links.external import (
+    ExternalChecker,
+    ExternalOptions,
+    ExternalResult,
+    check_external,
+    failures,
+)
+from kb.links.trace import external_findings
 
 from .conftest import BODY_LINE, Checker, Server, as_rows, page
 
@@ -254,7 +260,7 @@ def test_findings_for_failed_external_links(
     )
     assert report.findings == []
     results = check_external(report.external, options(tmp_path, retries=0))
-    from kb.links import LinkOptions
+    from kb.links.model import LinkOptions
 
     link_options = LinkOptions(
         site_dir=tmp_path / "site", root=tmp_path, docs_dir=tmp_path / "docs"

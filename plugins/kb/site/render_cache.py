@@ -26,7 +26,8 @@ from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 from kb.build_cache import CacheError, CacheStore, cache_disabled_by_env, cache_root, digest_of
-from kb.html_policy import CheckedHtml, HtmlPolicy, check_page
+from kb.html_allowlist import CheckedHtml, HtmlPolicy
+from kb.html_policy import check_page
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable

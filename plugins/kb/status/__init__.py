@@ -279,15 +279,8 @@ def _coverage(product: str, language: str, counts: dict[TranslationStatus, int])
 def _overdue(article: Article, today: dt.date, age: int) -> OverdueReview | None:
     if article.kind == "page":
         return None
-    value = article.front_matter.get("last_reviewed")
-    if isinstance(value, str):
-        try:
-            value = dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if not isinstance(value, dt.date):
+    value = article.last_reviewed
+    if value is None:
         return None
     days = (today - value).days
     if days <= age:

@@ -26,8 +26,8 @@ from pathlib import Path
 from selectolax.lexbor import LexborHTMLParser
 
 from kb.cjk import NO_SPACE_LANGUAGES
-from kb.search_text import ends_in_run, segment_keeping_edges
-from kb.synonyms import SynonymTable, with_synonyms
+from kb.site.search_text import ends_in_run, segment_keeping_edges
+from kb.site.synonyms import SynonymTable, with_synonyms
 
 BUNDLE_DIR = "pagefind"
 """Where the bundle goes, relative to the site directory."""
@@ -221,7 +221,7 @@ def build_search_index(
         site_dir: The built site.
         binary: The Pagefind executable; by default the one `pagefind-bin` ships.
         timeout: Seconds before Pagefind is given up on.
-        synonyms: Glossary synonyms per language (`kb/synonyms.py`), added to the copies.
+        synonyms: Glossary synonyms per language (`kb/site/synonyms.py`), added to the copies.
         prepared: Copies prepared while the site was built; each one whose page is still
             the page on disk is used as it is, the others are made here. Closed on return.
 
@@ -301,7 +301,7 @@ _worker_synonyms: SynonymTable | None = None
 
 
 def _start_worker(synonyms: SynonymTable | None) -> None:
-    global _worker_synonyms  # noqa: PLW0603 - one table per worker process, set once
+    global _worker_synonyms  # one table per worker process, set once
     _worker_synonyms = synonyms
 
 
@@ -357,7 +357,7 @@ class PreparedCopies:
         for rel, (digest, future) in self._pending.items():
             try:
                 language = future.result()
-            except Exception:  # noqa: BLE001 - a failed copy is made again at the end
+            except Exception:  # a failed copy is made again at the end
                 continue
             self.languages[rel] = language
             self._digests[rel] = digest

@@ -3,47 +3,42 @@ atomically."""
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
-import json
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kb.articles import Article, Corpus
+from kb.articles import Corpus
 from kb.atomic import atomic_write
-from kb.catalog import site_strings
 from kb.digest import source_digest
 from kb.docs_tree import MAX_ARTICLE_BYTES, read_regular_file, symlink_problem
-from kb.markdown_scan import scan
-from kb.placeholders import ARTICLE_TEMPLATE, DESCRIPTION_TEMPLATE, find_placeholders
-from kb.related import is_related_heading
-from kb.slugs import heading_ids, slugify
-from kb.taxonomy import PRODUCT_ID, load_taxonomy
-from kb.yamlio import YamlError, load_document, load_simple
+from kb.placeholders import find_placeholders
+from kb.writes.draft import draft_translation
+from kb.yamlio import YamlError, load_document
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from kb.markdown_scan import Image, Link
     from kb.project import Project
-    from kb.taxonomy import Taxonomy
+
 
 _BOM = b"\xef\xbb\xbf"
+
+
 _OPEN = re.compile(r"-{3}[ \t]*$")
+
+
 _CLOSE = re.compile(r"(?:-{3}|\.{3})[ \t]*$")
+
+
 _DIGEST_LINE = re.compile(
     r"source_digest[ \t]*:(?P<space>[ \t]*)(?P<value>(?:\"[^\"]*\"|'[^']*'|[^#\r\n]*?))"
     r"(?P<rest>[ \t]+#[^\r\n]*)?[ \t]*$"
 )
-_TOP_LEVEL_KEY = re.compile(r"([A-Za-z_][\w-]*)[ \t]*:")
+
+
 _DRAFT_LINE = re.compile(r"draft[ \t]*:(?:[ \t]+[^#\s][^#]*?)?(?:[ \t]+#.*)?[ \t]*$")
-DRAFT_KEY = "draft"
-"""The front matter key of a draft (`draft: true`): the site does not publish it."""
-_LIST_ITEM = re.compile(r"^([ \t]*(?:>[ \t]?)*)(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
-_QUOTE_PREFIX = re.compile(r"^[ \t]*(?:>[ \t]?)*")
 
 
 class WriteError(Exception):
@@ -401,221 +396,3 @@ def start_translation(
             f"{project.display_path(target)} exists already: kb never overwrites a translation"
         ) from None
     return target
-
-
-def draft_translation(source: Article, language: str) -> str:
-    """The text of a translation draft of `source` (see `start_translation`)."""
-    marker = f"TODO({language})"
-    return _draft_front_matter(source, marker) + _draft_body(source, marker, language)
-
-
-def _draft_front_matter(source: Article, marker: str) -> str:
-    lines = ["---"]
-    for key in ("title", "description"):
-        value = source.front_matter.get(key)
-        if value is not None:
-            lines.append(f"{key}: {json.dumps(f'{marker}: {value}', ensure_ascii=False)}")
-    lines.extend(_copied_keys(source))
-    # No source_digest: a draft is not a translation yet (`kb mark-translated` records it).
-    lines.append(f"{DRAFT_KEY}: true")
-    lines.append("---")
-    return "\n".join(lines) + "\n"
-
-
-def _copied_keys(source: Article) -> list[str]:
-    """Front matter lines of the source's other keys, copied as written."""
-    text = source.text.split("\n")
-    end = source.front_matter_end_line - 1
-    copied: list[str] = []
-    keep = False
-    for line in text[1:end]:
-        if line.startswith("#"):
-            continue  # YAML comments stay with the source
-        match = _TOP_LEVEL_KEY.match(line)
-        if match is not None:
-            keep = match.group(1) not in ("title", "description", "source_digest", DRAFT_KEY)
-        elif line[:1] not in (" ", "\t", "-") and line.strip():
-            keep = False  # a comment or something kb does not copy
-        if keep:
-            copied.append(line)
-    return copied
-
-
-def _draft_body(source: Article, marker: str, language: str) -> str:
-    body = source.body
-    structure = scan(body, keep_kinds=True)
-    ids = heading_ids(source)
-    heading_at = {h.line - 1: (h, ids[i]) for i, h in enumerate(structure.headings)}
-    lines = body.split("\n")
-    starts = [0]
-    for line in lines:
-        starts.append(starts[-1] + len(line) + 1)
-    spans: dict[int, list[str]] = {}
-    items: list[Link | Image] = [*structure.links, *structure.images]
-    for item in sorted(items, key=lambda item: item.start):
-        span = body[item.start : item.end].replace("\n", " ")
-        if item.kind == "html" and span.lower().startswith("<a"):
-            span += f"{marker}</a>"  # only the start tag is the link's source
-        spans.setdefault(_line_index(starts, item.start), []).append(span)
-    output: list[str] = []
-    unit: int | None = None  # output index of the TODO line of the current paragraph
-    for index, (line, kind) in enumerate(zip(lines, structure.line_kinds, strict=True)):
-        if kind == "heading":
-            heading, wanted = heading_at[index]
-            indent = line[: len(line) - len(line.lstrip())]
-            text = f" {marker}: {heading.text}" if heading.text else f" {marker}"
-            if heading.level == 2 and is_related_heading(heading.text, wanted):
-                # The related section's title is the site's own: no translation to do.
-                text = f" {site_strings(language)['related_title']}"
-            output.append(f"{indent}{'#' * heading.level}{text} {{#{wanted}}}")
-            unit = None
-            continue
-        if kind == "setext":
-            continue
-        if kind != "text" or line.lstrip().startswith("<"):
-            output.append(line)
-            unit = None
-            continue
-        found = spans.get(index, [])
-        marker_match = _LIST_ITEM.match(line)
-        if unit is None or marker_match is not None:
-            prefix = marker_match.group(0) if marker_match is not None else _quote_prefix(line)
-            output.append(prefix + marker + "".join(f" {span}" for span in found))
-            unit = len(output) - 1
-        elif found:
-            output[unit] += "".join(f" {span}" for span in found)
-    return "\n".join(output)
-
-
-def _quote_prefix(line: str) -> str:
-    match = _QUOTE_PREFIX.match(line)
-    return match.group(0) if match is not None else ""
-
-
-def _line_index(starts: list[int], offset: int) -> int:
-    from bisect import bisect_right
-
-    return bisect_right(starts, offset) - 1
-
-
-SLUG = PRODUCT_ID
-"""An article slug: kebab-case, lowercase ASCII (it is part of URLs in both languages)."""
-MAX_SLUG_LENGTH = 100
-"""Longest slug `kb new` accepts (file systems refuse names over 255 bytes)."""
-
-
-def new_article(project: Project, target: str, title: str, *, today: dt.date | None = None) -> Path:
-    """Create a source-language article from the help-article template.
-
-    Args:
-        project: The project (it needs a product taxonomy).
-        target: `<product>/<slug>`, e.g. `payments/refund-a-payment` (`.md` may follow).
-        title: The article's title.
-        today: The `last_reviewed` date (default: today).
-
-    Returns:
-        The created file.
-
-    Raises:
-        WriteError: The product is unknown, the slug is not kebab-case, the title is empty
-            (`usage`), or the article exists already (it is never overwritten).
-    """
-    title = " ".join(title.split())
-    if not title:
-        raise WriteError('the title is empty: pass --title "Refund a payment"', usage=True)
-    taxonomy = _taxonomy(project)
-    product, slug = _product_and_slug(target, title, taxonomy.ids)
-    _check_product(project, taxonomy, product)
-    if len(slug) > MAX_SLUG_LENGTH:
-        raise WriteError(
-            f"slug '{slug[:20]}...' is {len(slug)} characters long: keep it under "
-            f"{MAX_SLUG_LENGTH + 1} (it is part of URLs), e.g. {product}/"
-            f"{_suggested_slug(title, title)[:MAX_SLUG_LENGTH]}",
-            usage=True,
-        )
-    if not SLUG.match(slug):
-        raise WriteError(
-            f"slug '{slug}' is not kebab-case ASCII (lowercase letters, digits and hyphens, as "
-            f"in URLs): did you mean {product}/{_suggested_slug(slug, title)}?",
-            usage=True,
-        )
-    rel = f"{product}/{slug}.md"
-    corpus = Corpus(project)
-    source = project.source_language
-    existing = corpus.index.docs_path(source, rel)
-    target_file = project.docs_dir / (existing or corpus.index.expected_path(source, rel))
-    shown = project.display_path(target_file)
-    if existing is not None or os.path.lexists(target_file):
-        raise WriteError(f"{shown} exists already: kb never overwrites an article")
-    target_file = _write_target(project, target_file, new=True)
-    day = (today or dt.date.today()).isoformat()
-    text = (
-        "---\n"
-        f"title: {_yaml_text(title)}\n"
-        f"description: {json.dumps(DESCRIPTION_TEMPLATE)}\n"
-        f"products: [{product}]\n"
-        f"last_reviewed: {day}\n"
-        "---\n\n" + ARTICLE_TEMPLATE.format(title=title)
-    )
-    target_file.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        atomic_write(target_file, text.encode("utf-8"), exclusive=True)
-    except FileExistsError:
-        raise WriteError(f"{shown} exists already: kb never overwrites an article") from None
-    return target_file
-
-
-def _product_and_slug(target: str, title: str, products: list[str]) -> tuple[str, str]:
-    target = target.strip().removesuffix(".md")
-    product, separator, slug = target.partition("/")
-    if not separator or not product or not slug or "/" in slug:
-        example = products[0] if products else "payments"
-        raise WriteError(
-            f"'{target}' is not <product>/<slug>: write e.g. "
-            f"{example}/{_suggested_slug(target, title)}",
-            usage=True,
-        )
-    return product, slug
-
-
-def _suggested_slug(text: str, title: str) -> str:
-    for candidate in (text.rpartition("/")[2], title):
-        slug = re.sub(r"[^a-z0-9]+", "-", slugify(candidate.replace("_", "-"))).strip("-")
-        if slug:
-            return slug
-    return "refund-a-payment"
-
-
-def _taxonomy(project: Project) -> Taxonomy:
-    if project.taxonomy_path is None:
-        raise WriteError(
-            "kb new needs the product taxonomy: add products.yml next to mkdocs.yml, set "
-            "'taxonomy:' in the kb plugin options, or pass --taxonomy",
-            usage=True,
-        )
-    taxonomy, findings = load_taxonomy(project.taxonomy_path, project.languages)
-    if findings and not taxonomy.products:
-        raise WriteError(
-            f"{project.taxonomy_path.name} is invalid: run `kb check` to see why", usage=True
-        )
-    return taxonomy
-
-
-def _check_product(project: Project, taxonomy: Taxonomy, product: str) -> None:
-    if taxonomy.get(product) is not None:
-        return
-    close = difflib.get_close_matches(product, taxonomy.ids, n=1, cutoff=0.6)
-    suggestion = f"did you mean '{close[0]}'? " if close else ""
-    raise WriteError(
-        f"unknown product '{product}': {suggestion}"
-        f"the products in {taxonomy.path.name} are {', '.join(taxonomy.ids)}",
-        usage=True,
-    )
-
-
-def _yaml_text(value: str) -> str:
-    """`value` as a YAML scalar: plain when it reads back the same, JSON-quoted otherwise."""
-    document = load_simple(f"title: {value}")
-    if document is not None and document.data == {"title": value}:
-        return value
-    return json.dumps(value, ensure_ascii=False)

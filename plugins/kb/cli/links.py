@@ -8,25 +8,21 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any
 
-from kb.cli import file_path
-from kb.findings import Finding, Severity, sort_findings
-from kb.layout import LOCALE, guess_layout
-from kb.report import FORMATS, Report, count_severity, plural, render
+from kb.cli.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Parser, file_path
+from kb.findings import Severity, sort_findings
+from kb.links.options import UsageError, link_options
+from kb.links.report import link_report
+from kb.report import FORMATS, count_severity, render
 from kb.terminal import printable
-
-if TYPE_CHECKING:
-    from kb.external import ExternalOptions
-    from kb.links import LinkOptions, LinkReport
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 _DESCRIPTION = """\
 Check the built site (every language): links to pages, #anchors, images, stylesheets,
 scripts and fonts, and links from one language's pages to another language's articles.
 External links are checked only with --external."""
+
+
 _EPILOG = """\
 examples:
   kb links                                  check site/ (mkdocs.yml supplies languages, docs)
@@ -43,10 +39,6 @@ ids in the built HTML (__drawer, __search, __toc, __consent) are checked like an
 
 exit status: 0 no errors, 1 errors (warnings too with --strict), 2 usage or configuration error.
 """
-
-
-class _UsageError(Exception):
-    """A bad option value: one line on stderr and exit status 2."""
 
 
 def add_links_arguments(parser: argparse.ArgumentParser) -> None:
@@ -217,17 +209,19 @@ def run_links(args: argparse.Namespace) -> int:
         0 without errors, 1 with errors (or warnings with `--strict`), 2 on a usage or
         configuration error (one line on stderr).
     """
-    from kb.links import LinkConfigError, check_site, external_findings
+    from kb.links.check import check_site
+    from kb.links.model import LinkConfigError
+    from kb.links.trace import external_findings
 
     started = time.perf_counter()
     try:
-        options, external_options = _options(args)
+        options, external_options = link_options(args)
         with _progress_bar(args) as progress:
             report = check_site(options, progress("pages"))
             findings = report.findings
             external_count = 0
             if args.external and report.external:
-                from kb.external import check_external, failures
+                from kb.links.external import check_external, failures
 
                 results = check_external(
                     report.external, external_options, progress("external links")
@@ -236,7 +230,7 @@ def run_links(args: argparse.Namespace) -> int:
                 findings = sort_findings(
                     findings + external_findings(failures(results), report, options)
                 )
-    except (LinkConfigError, _UsageError) as error:
+    except (LinkConfigError, UsageError) as error:
         return _usage_error(str(error))
     for notice in report.notices:
         sys.stderr.write(f"kb links: note: {printable(notice)}\n")
@@ -268,111 +262,6 @@ def _usage_error(message: str) -> int:
     first = message.splitlines()[0] if message else "invalid configuration"
     sys.stderr.write(f"kb links: error: {printable(first)}\n")
     return EXIT_USAGE
-
-
-def _options(args: argparse.Namespace) -> tuple[LinkOptions, ExternalOptions]:
-    from kb.external import ExternalOptions
-    from kb.links import (
-        LinkOptions,
-        SiteConfig,
-        base_path_from_site_url,
-        normalise_base_path,
-        read_site_config,
-    )
-    from kb.severity import SeverityError, parse_overrides
-
-    config: SiteConfig | None = None
-    project_dir = Path.cwd()
-    if args.config is not None:
-        if not args.config.is_file():
-            raise _UsageError(f"{args.config} does not exist")
-        config = read_site_config(args.config)
-        project_dir = args.config.absolute().parent
-    elif Path("mkdocs.yml").is_file():
-        config = read_site_config(Path("mkdocs.yml"))
-    site_dir: Path = args.site_dir or (config.site_dir if config else Path("site"))
-    if not site_dir.is_dir():
-        raise _UsageError(f"{site_dir} is not a directory: build the site first (mkdocs build)")
-    if args.languages is not None:
-        languages = tuple(code.strip() for code in args.languages.split(",") if code.strip())
-    else:
-        languages = config.languages if config and config.languages else ("en", "ja")
-    for code in languages:
-        if not LOCALE.match(code):
-            raise _UsageError(f"--languages: {code!r} is not a language code such as en or ja")
-    if not languages or len(set(languages)) != len(languages):
-        raise _UsageError("--languages: give each language once, the site root's first")
-    docs_dir: Path | None = args.docs_dir or (config.docs_dir if config else Path("docs"))
-    if docs_dir is not None and not docs_dir.is_dir():
-        if args.docs_dir is not None:
-            raise _UsageError(f"--docs-dir {args.docs_dir} is not a directory")
-        docs_dir = None
-    layout = config.layout if config else "folder"
-    if config is None and docs_dir is not None:
-        layout = guess_layout(docs_dir, languages[0])
-    if args.base_path is not None:
-        base_path = normalise_base_path(args.base_path)
-    else:
-        base_path = base_path_from_site_url(config.site_url) if config else "/"
-    severities = dict(config.severities) if config else {}
-    try:
-        severities |= parse_overrides(args.severity, example="external-link=error")
-    except SeverityError as error:
-        raise _UsageError(str(error)) from None
-    for name, value, valid, wanted in (
-        ("--max-page-mb", args.max_page_mb, args.max_page_mb > 0, "a positive number"),
-        ("--timeout", args.timeout, args.timeout > 0, "a positive number"),
-        ("--deadline", args.deadline, args.deadline > 0, "a positive number"),
-        ("--cache-ttl", args.cache_ttl, args.cache_ttl >= 0, "0 or more"),
-        ("--retries", args.retries, args.retries >= 0, "0 or more"),
-        ("--per-host", args.per_host, args.per_host >= 1, "1 or more"),
-        ("--jobs", args.jobs, args.jobs >= 0, "0 (automatic) or more"),
-    ):
-        if not valid:
-            raise _UsageError(f"{name} {value:g}: must be {wanted}")
-    options = LinkOptions(
-        site_dir=site_dir,
-        languages=languages,
-        base_path=base_path,
-        site_url=config.site_url if config else "",
-        root=Path.cwd(),
-        docs_dir=docs_dir,
-        layout=layout,
-        cross_language_allowlist=(
-            *(config.cross_language_allowlist if config else ()),
-            *args.allow_cross_language,
-        ),
-        severities=severities,
-        max_page_bytes=int(args.max_page_mb * 1024 * 1024),
-        collect_external=bool(args.external),
-        jobs=args.jobs,
-        embed_allowlist=config.embed_allowlist if config else (),
-    )
-    external = ExternalOptions(
-        timeout=args.timeout,
-        deadline=args.deadline,
-        retries=args.retries,
-        per_host=args.per_host,
-        cache_file=None if args.no_cache else args.cache_file or _default_cache(project_dir),
-        cache_ttl_hours=args.cache_ttl,
-    )
-    return options, external
-
-
-def _default_cache(project_dir: Path) -> Path:
-    """`.cache/kb-links.json` in the project's folder, wherever kb runs from.
-
-    Raises:
-        _UsageError: `.cache` is a symlink leading out of the project's folder.
-    """
-    cache = project_dir / ".cache" / "kb-links.json"
-    real = Path(os.path.realpath(cache.parent))
-    if not real.is_relative_to(project_dir.resolve()):
-        raise _UsageError(
-            f"{cache.parent} is a symlink to {real}, outside the project: kb does not write "
-            "there (pass --cache-file FILE or --no-cache)"
-        )
-    return cache
 
 
 def _wants_progress(args: argparse.Namespace) -> bool:
@@ -411,44 +300,9 @@ def _progress_bar(args: argparse.Namespace) -> Iterator[ProgressFactory]:
         yield factory
 
 
-def link_report(
-    findings: Sequence[Finding],
-    report: LinkReport,
-    *,
-    seconds: float | None = None,
-    external: int | None = None,
-) -> Report:
-    """The findings of a `kb links` run as every output format reports them.
-
-    Args:
-        findings: Sorted findings (internal and, with `--external`, external).
-        report: The run's counts.
-        seconds: Run time, shown in the text format's last line.
-        external: External URLs checked, or None when they were not.
-    """
-    where = f"in {plural(report.pages, 'page')} ({plural(report.links, 'link')}"
-    where += f", {plural(external, 'external URL')} checked)" if external is not None else ")"
-    summary = {
-        "pages": report.pages,
-        "links": report.links,
-        "errors": count_severity(findings, Severity.ERROR),
-        "warnings": count_severity(findings, Severity.WARNING),
-        "infos": count_severity(findings, Severity.INFO),
-    }
-    took = f" Took {seconds:.1f} s." if seconds is not None else ""
-    return Report("kb links", findings, where, summary, pages=True, took=took)
-
-
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a usage error is one line on stderr and exit status 2."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run `kb links` on its own (`python -m kb.links_cli`) and return the exit status."""
-    parser = _Parser(
+    """Run `kb links` on its own (`python -m kb.cli.links`) and return the exit status."""
+    parser = Parser(
         prog="kb links",
         description=_DESCRIPTION,
         epilog=_EPILOG,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
+    import datetime as dt
     from collections.abc import Callable, Iterable, Mapping
 
 
@@ -21,6 +21,15 @@ class ArticleLike(Protocol):
 
     @property
     def front_matter(self) -> Mapping[str, Any]: ...
+
+    @property
+    def kind(self) -> Literal["article", "page"]: ...
+
+    @property
+    def products(self) -> list[str] | None: ...
+
+    @property
+    def last_reviewed(self) -> dt.date | None: ...
 
 
 class ProductLike(Protocol):
@@ -72,27 +81,6 @@ def _text(value: Any) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-def _products(value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, list):
-        return tuple(item for item in value if isinstance(item, str))
-    return ()
-
-
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
 def _title(article: ArticleLike) -> str:
     title = _text(article.front_matter.get("title"))
     return title or article.rel.rsplit("/", 1)[-1].removesuffix(".md").replace("-", " ")
@@ -122,7 +110,7 @@ class SiteModel:
         self.products = list(products)
         self._by_key: dict[tuple[str, str], ArticleLike] = {}
         for article in articles:
-            if article.front_matter.get("kind") == "page":
+            if article.kind == "page":
                 continue
             self._by_key[(article.language, article.rel)] = article
         self._rels = sorted({rel for _, rel in self._by_key})
@@ -142,8 +130,8 @@ class SiteModel:
             rel=rel,
             title=_title(article),
             description=_text(matter.get("description")),
-            products=_products(matter.get("products")),
-            last_reviewed=_date(matter.get("last_reviewed")),
+            products=tuple(article.products or ()),
+            last_reviewed=article.last_reviewed,
             fallback=fallback and language != self.source_language,
         )
 

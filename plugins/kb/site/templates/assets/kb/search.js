@@ -2,7 +2,7 @@
  *
  * Pagefind is loaded on the first search. It picks the index of <html lang>, so a Japanese page
  * searches Japanese articles only. Japanese queries go through `segment`, the twin of
- * kb/search_text.py that built the index (NFKC, Han/kana runs as bigrams), and the excerpts are
+ * kb/site/search_text.py that built the index (NFKC, Han/kana runs as bigrams), and the excerpts are
  * joined back for display (`unsegment`). Excerpts are built as text nodes and <mark> elements,
  * never by parsing Pagefind's HTML. Results can be narrowed to one product (Pagefind's
  * `product` filter, from the chips of each article).
@@ -16,7 +16,7 @@
   var config = JSON.parse(source.textContent);
   var strings = config.strings;
 
-  /* Keep these three patterns in step with kb/search_text.py. */
+  /* Keep these three patterns in step with kb/site/search_text.py. */
   var RUN_CHARS =
     "\u3005\u3006\u3041-\u3096\u309d-\u309f\u30a1-\u30fa\u30fc-\u30ff" +
     "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";

@@ -10,7 +10,7 @@ from kb.cjk import NO_SPACE_LANGUAGES
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from kb.site_model import ProductLike
+    from kb.site.model import ProductLike
 
 
 def search_box_settings(language: str, products: Iterable[ProductLike]) -> dict[str, Any]:

@@ -524,5 +524,5 @@ class _Cache:
 
 
 def failures(results: Mapping[str, ExternalResult]) -> dict[str, tuple[str, str]]:
-    """Message and hint of every failed URL, for `kb.links.external_findings`."""
+    """Message and hint of every failed URL, for `kb.links.trace.external_findings`."""
     return {url: result.describe() for url, result in results.items() if not result.ok}
