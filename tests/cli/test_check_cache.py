@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from core.bilingual import center, varied
-from kb.build_cache import CacheStore, cache_root
+from kb.build_cache import cache_root
 from kb.check_cache import NAMESPACE
 
 from .test_cli import BROKEN, EN, JA, MKDOCS_YML, Tree, git, kb
@@ -28,8 +28,8 @@ def site(tree: Tree) -> Callable[..., Path]:
 
 
 def entries(root: Path) -> list[Path]:
-    folder = CacheStore(cache_root(root), NAMESPACE).folder
-    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+    """The check cache's entries (of whatever kb fingerprint the `kb` subprocess had)."""
+    return sorted(p for p in cache_root(root).glob(f"{NAMESPACE}-*/*/*") if p.is_file())
 
 
 def findings(root: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
