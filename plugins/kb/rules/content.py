@@ -88,8 +88,9 @@ INFO: dict[Rule, RuleInfo] = {
 """The rules this module declares: code, family, default severity, summary, example, fix."""
 
 RULES = frozenset({*INFO, Rule.INVALID_FRONT_MATTER})
-"""The rules this module reports: its own, and `invalid-front-matter` (declared in
-`kb.articles`, which reports it for YAML that does not parse)."""
+"""The rules this module reports: its own, and `invalid-front-matter` for a `redirect_from`
+or `aliases` that names no path of the site (declared in `kb.articles`, which reports it for
+front matter that does not parse)."""
 
 
 _EMBEDS = {"iframe": "src", "object": "data", "embed": "src"}

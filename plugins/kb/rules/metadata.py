@@ -42,8 +42,9 @@ INFO: dict[Rule, RuleInfo] = {
 """The rules this module declares: code, family, default severity, summary, example, fix."""
 
 RULES = frozenset({*INFO, Rule.INVALID_FRONT_MATTER})
-"""The rules this module reports: its own, and `invalid-front-matter` (declared in
-`kb.articles`, which reports it for YAML that does not parse)."""
+"""The rules this module reports: its own, and `invalid-front-matter` for a `template:` or an
+`icon:` the theme must not take (declared in `kb.articles`, which reports it for front matter
+that does not parse)."""
 
 
 PAGE_TEMPLATES = frozenset({"main.html", "kb-home.html"})

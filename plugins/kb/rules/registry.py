@@ -3,10 +3,12 @@
 Adding a rule:
 1. its `Rule` member in `kb.findings` (one line: the kebab-case name);
 2. its `RuleInfo` in the `INFO` of the module that reports it (the next free code of its
-   family, default severity, what it needs, a failing example and the fix) and the check that
-   reports it: a module of `kb.rules` derives its `RULES` from its `INFO`, so `kb check` runs
-   it when the rule is enabled (a new module goes into `INFO_MODULES` and `ARTICLE_CHECKS` or
-   `PAIR_CHECKS` below);
+   family, default severity, what it needs, a failing example and the fix), and the check.
+   A module of `kb.rules` derives its `RULES` from its `INFO`, and `kb check` runs it when one
+   of them is enabled; a new module joins `INFO_MODULES` and `ARTICLE_CHECKS` or `PAIR_CHECKS`
+   below. Rules no module of `kb.rules` reports are declared beside their code: while loading
+   (`kb.articles`, `kb.taxonomy`, `kb.glossary`), `kb check --changed` (`kb.redirects`),
+   `kb links` alone (`kb.links.rules`);
 3. one case in the table of `tests/core/test_rules.py`;
 4. its row in the README's rules table (a test keeps them in sync).
 """
@@ -14,7 +16,7 @@ Adding a rule:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from types import MappingProxyType
+from types import MappingProxyType, ModuleType
 from typing import TYPE_CHECKING
 
 from kb import articles, glossary, redirects, taxonomy
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
     from kb.findings import Finding, RuleInfo
     from kb.rules import RuleContext
 
-INFO_MODULES = (
+INFO_MODULES: tuple[ModuleType, ...] = (
     parity,
     products,
     taxonomy,
