@@ -13,6 +13,7 @@ import pytest
 
 import kb
 from kb.findings import Rule, RuleInfo, rule_infos
+from kb.links import rules as links_rules
 from kb.rules import content, metadata, parity, placeholder, products, style, terminology
 from kb.rules.registry import ARTICLE_CHECKS, INFO_MODULES, PAIR_CHECKS
 
@@ -46,6 +47,13 @@ def test_every_rule_is_declared_once_in_one_module() -> None:
 def test_codes_are_unique() -> None:
     codes = Counter(info.code for info in rule_infos().values())
     assert [code for code, count in codes.items() if count > 1] == []
+
+
+def test_the_rules_only_kb_links_reports_are_declared_in_kb_links() -> None:
+    # `kb check` never runs a rule that needs a built site: none is declared in its modules.
+    site_rules = {rule for rule in Rule if rule.info.needs == "site"}
+    assert site_rules == set(links_rules.INFO)
+    assert site_rules == {Rule.EXTERNAL_LINK, Rule.UNREADABLE_PAGE}
 
 
 def test_the_registry_is_in_rule_order() -> None:
