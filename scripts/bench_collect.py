@@ -355,7 +355,7 @@ def main() -> None:
         run("SQLite", f"sqlite:///{folder / 'a.sqlite3'}", folder / "site", payloads, args)
         crash("SQLite", f"sqlite:///{folder / 'b.sqlite3'}", folder / "site", payloads, args)
         if args.postgres:
-            for table in ("events", "daily", "pages", "settings"):
+            for table in ("events", "daily", "weekly", "pages", "settings"):
                 store = open_store(args.postgres)
                 store.rows(f"DROP TABLE IF EXISTS {table}")
                 store.close()

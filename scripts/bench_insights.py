@@ -3,13 +3,17 @@
     python scripts/bench_insights.py                      # 10,000,000 events into SQLite
     python scripts/bench_insights.py --events 1000000 --keep /tmp/insights.sqlite3
     python scripts/bench_insights.py --db postgresql://kb_test:kb_test@127.0.0.1/kb_test
+    python scripts/bench_insights.py --keep /tmp/insights.sqlite3   # again: reports only
 
-Generates events over 90 days on 200 pages (100 articles in English and Japanese, a third of
-the Japanese ones missing and a third stale): views with referrers, votes with reasons and a
-few comments, searches from a vocabulary of 3,000 queries typed in several forms (Zipf-like,
-a tenth without results) and clicks with ranks. They are written through the collector's
-store (`EventStore.write`: raw events plus daily rollups, in batches), then `kb insights`
-runs as a command for each format, end to end (process start, reading, ranking, rendering).
+Generates events over 90 days (`--days`) on 200 pages (100 articles in English and Japanese, a
+third of the Japanese ones missing and a third stale): views with referrers, votes with reasons
+and a few comments, searches from a vocabulary of 3,000 queries typed in several forms
+(Zipf-like, a tenth without results) and clicks with ranks. They are written through the
+collector's store (`EventStore.write`: raw events plus daily and weekly rollups, in batches),
+then `kb insights` runs as a command for each window (7, 30, 90 and 365 days) and format,
+end to end (process start, reading, ranking, rendering). A database that already has rollups
+(a `--keep` file, a PostgreSQL database filled before) is migrated to this kb's schema and
+reported on as it is, without generating events again.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from pathlib import Path
 from kb.insights.events import Event
 from kb.insights.manifest import PageEntry, build_manifest
 from kb.insights.scrub import query_key
-from kb.insights.store import DAY, open_store
+from kb.insights.store import DAY, StoreError, open_store
 
 KB = str(Path(sys.executable).with_name("kb"))
 PRODUCTS = ("payments", "payouts", "disputes", "terminal")
@@ -47,8 +51,8 @@ def pages() -> list[PageEntry]:
     return entries
 
 
-def generate(count: int, now: int, entries: list[PageEntry], seed: int = 13):
-    """Yield batches of events, oldest first, spread over 90 days."""
+def generate(count: int, now: int, entries: list[PageEntry], seed: int = 13, days: int = 90):
+    """Yield batches of events, oldest first, spread over `days` days."""
     rng = random.Random(seed)
     articles = [e for e in entries if e.article != "contact.md"]
     contact = {e.language: e.path for e in entries if e.article == "contact.md"}
@@ -57,12 +61,12 @@ def generate(count: int, now: int, entries: list[PageEntry], seed: int = 13):
         f"入金 スケジュール {i}" for i in range(1000)
     ]
     query_weights = [1 / (i + 1) for i in range(len(vocabulary))]
-    start = now - 90 * DAY
+    start = now - days * DAY
     batch: list[Event] = []
     picked_pages = rng.choices(articles, weights, k=min(count, 100_000))
     picked_queries = rng.choices(vocabulary, query_weights, k=50_000)
     for n in range(count):
-        ts = start + (n * 90 * DAY) // count
+        ts = start + (n * days * DAY) // count
         page = picked_pages[n % len(picked_pages)]
         kind = rng.random()
         if kind < 0.70:
@@ -128,36 +132,55 @@ def generate(count: int, now: int, entries: list[PageEntry], seed: int = 13):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000_000)
+    parser.add_argument("--days", type=int, default=90, help="days the events span")
     parser.add_argument("--db", help="a database URL (default: a new SQLite file)")
-    parser.add_argument("--keep", type=Path, help="write the SQLite file here and keep it")
+    parser.add_argument(
+        "--keep", type=Path, help="write the SQLite file here and keep it (or reuse it)"
+    )
+    parser.add_argument(
+        "--since", nargs="+", default=["7d", "30d", "90d", "365d"], help="windows to report"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = args.keep or Path(tmp) / "insights.sqlite3"
         url = args.db or f"sqlite:///{path}"
-        store = open_store(url)
-        store.migrate()
-        entries = pages()
-        store.save_pages(build_manifest(entries, source_language="en", contact="contact.md"))
-        now = int(time.time())
-        started = time.perf_counter()
-        written = 0
-        for batch in generate(args.events, now, entries):
-            store.write(batch)
-            written += len(batch)
-        loaded = time.perf_counter() - started
-        daily = store.rows("SELECT COUNT(*) FROM daily")[0][0]
-        store.close()
-        size = f", {path.stat().st_size / 1e6:,.0f} MB" if url.startswith("sqlite") else ""
+        try:
+            store = open_store(url)
+            started = time.perf_counter()
+            version = store.schema_version()
+            store.migrate()
+            migrated = time.perf_counter() - started
+        except StoreError as error:
+            sys.exit(f"bench_insights: {error}")
         print(
             f"machine: {os.cpu_count()} cores, load average "
             f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}"
         )
-        print(
-            f"generated and stored {written:,} events in {loaded:.1f} s "
-            f"({written / loaded:,.0f} events/s); {daily:,} daily rollup rows{size}"
-        )
-        for output_format in ("json", "text", "html"):
-            for since in ("30d", "90d"):
+        if store.rows("SELECT COUNT(*) FROM daily")[0][0]:
+            note = f"; migrated from schema {version} in {migrated:.1f} s" if version < 2 else ""
+            print(f"reporting on the events already stored{note}")
+        else:
+            entries = pages()
+            store.save_pages(build_manifest(entries, source_language="en", contact="contact.md"))
+            now = int(time.time())
+            started = time.perf_counter()
+            written = 0
+            for batch in generate(args.events, now, entries, days=args.days):
+                store.write(batch)
+                written += len(batch)
+            loaded = time.perf_counter() - started
+            print(
+                f"generated and stored {written:,} events in {loaded:.1f} s "
+                f"({written / loaded:,.0f} events/s)"
+            )
+        events = store.rows("SELECT COUNT(*) FROM events")[0][0]
+        daily = store.rows("SELECT COUNT(*) FROM daily")[0][0]
+        weekly = store.rows("SELECT COUNT(*) FROM weekly")[0][0]
+        store.close()
+        size = f", {path.stat().st_size / 1e6:,.0f} MB" if url.startswith("sqlite") else ""
+        print(f"{events:,} raw events, {daily:,} daily and {weekly:,} weekly rollup rows{size}")
+        for since in args.since:
+            for output_format in ("json", "text", "html"):
                 command = [
                     KB,
                     "insights",

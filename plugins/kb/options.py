@@ -24,7 +24,7 @@ OPTIONS: dict[str, frozenset[str] | None] = {
     "search": frozenset({"enabled"}),
     "notices": None,
     "redirects": None,
-    "insights": frozenset({"endpoint", "contact"}),
+    "insights": frozenset({"endpoint", "contact", "popular_from"}),
 }
 """Every option of the `kb` plugin, and the keys of those that are groups of options; the
 plugin's `KbConfig` declares the same (a test keeps them equal)."""

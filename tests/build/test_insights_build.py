@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -138,3 +139,79 @@ def test_a_bad_endpoint_is_a_configuration_error(endpoint: str) -> None:
 def test_the_tracker_is_at_most_1_kb_gzipped() -> None:
     source = (resources.files("kb.site") / "templates/assets/kb/insights.js").read_bytes()
     assert len(gzip.compress(source, 9)) <= 1024
+
+
+POPULAR_EN = (
+    "---\ntitle: Help\ndescription: Home.\nkind: page\n---\n\n# Help\n\n## Popular articles\n\n"
+    "- [Refunds](payments/refunds.md)\n- [Payout schedule](payouts/schedule.md)\n"
+    "- [Fees](payments/fees.md)\n"
+)
+
+
+def popular_files(export: object) -> dict[str, str | bytes]:
+    from .test_site_build import digest_of
+
+    return {
+        **contact_files(),
+        "docs/en/index.md": POPULAR_EN,
+        "docs/ja/index.md": (
+            f"---\ntitle: ヘルプ\ndescription: ホーム。\nkind: page\n"
+            f"source_digest: {digest_of(POPULAR_EN)}\n---\n\n# ヘルプ\n\n"
+            "## よく読まれている記事\n\n"
+            "- [返金](payments/refunds.md)\n- [入金スケジュール](payouts/schedule.md)\n"
+            "- [手数料](payments/fees.md)\n"
+        ),
+        "insights.json": json.dumps(export),
+    }
+
+
+def home_links(site: BuiltSite, page: str) -> list[str]:
+    return [str(a.attributes.get("href")) for a in site.html(page).css("article ul li a")]
+
+
+def test_the_home_page_orders_popular_articles_by_the_exported_views(
+    build_site: Callable[..., BuiltSite],
+) -> None:
+    export = {
+        "version": 1,
+        "popular": [
+            {
+                "page": "/payments/fees/",
+                "language": "en",
+                "article": "payments/fees.md",
+                "views": 9,
+            },
+            {
+                "page": "/ja/payouts/schedule/",
+                "language": "ja",
+                "article": "payouts/schedule.md",
+                "views": 4,
+            },
+        ],
+    }
+    site = build_site(popular_files(export), plugins=kb_plugins(popular_from="insights.json"))
+    assert home_links(site, "index.html") == [
+        "payments/fees/",
+        "payments/refunds/",
+        "payouts/schedule/",
+    ]
+    assert home_links(site, "ja/index.html") == [
+        "payouts/schedule/",
+        "payments/refunds/",
+        "payments/fees/",
+    ]
+
+
+def test_a_missing_export_is_one_warning_and_the_writers_order(
+    build_site: Callable[..., BuiltSite], allowed_warnings: list[str]
+) -> None:
+    allowed_warnings.append("insights.popular_from")
+    site = build_site(popular_files([]), plugins=kb_plugins(popular_from="none.json"))
+    assert home_links(site, "index.html") == [
+        "payments/refunds/",
+        "payouts/schedule/",
+        "payments/fees/",
+    ]
+    warnings = [m for m in site.kb_messages(logging.WARNING) if "popular_from" in m]
+    assert len(warnings) == 1
+    assert "none.json: no such file (the writers' order is kept)" in warnings[0]

@@ -88,6 +88,21 @@ def test_a_missing_or_empty_database(tmp_path: Path, capsys: pytest.CaptureFixtu
     ]
 
 
+def test_a_database_missing_a_table_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "half.sqlite3"
+    store = open_store(f"sqlite:///{path}")
+    store.migrate()
+    store.rows("DROP TABLE pages")
+    store.close()
+    assert main(["insights", "--db", f"sqlite:///{path}"]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        "kb insights: the database cannot be read (no such table: pages); "
+        "is it a kb collect database?"
+    ]
+
+
 def test_report_to_a_file(
     tmp_path: Path, manifest: PageManifest, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -120,6 +120,9 @@ class _InsightsOptions(_StrictConfig):
     request."""
     contact = c.Type(str, default="contact.md")
     """The contact page, language-relative: linked after "No" and counted in the contact rate."""
+    popular_from = c.Optional(c.Type(str))
+    """A `kb insights --format json` export (relative to `mkdocs.yml`) whose views order the
+    home page's popular articles; None (the default): the writers' order."""
 
 
 class _LinksOptions(_StrictConfig):

@@ -19,6 +19,7 @@ from kb.findings import Rule
 from kb.glossary import load_glossary
 from kb.html_policy import check_fragment
 from kb.insights.manifest import build_manifest, write_manifest
+from kb.insights.popular import order_popular, read_popular
 from kb.project import (
     ProjectError,
     project_from_options,
@@ -114,6 +115,10 @@ class KbPlugin(OutputPolicy, PageContexts, GeneratedPages):
             if finding.rule is Rule.UNSAFE_HTML
         }
         self._reported = set()
+        popular_from = self.config.insights.popular_from
+        self._popular = read_popular(config_file.parent / popular_from) if popular_from else None
+        if self._popular is not None and self._popular.warning:
+            log.warning("insights.popular_from: %s", self._popular.warning)
         self._inline_scripts = set()
         self._body_violations = {}
         if self.result.refused:
@@ -193,6 +198,8 @@ class KbPlugin(OutputPolicy, PageContexts, GeneratedPages):
         view, rel, source_lang = located
         if rel == "index.md":
             page.meta.setdefault("template", "kb-home.html")
+            if self._popular is not None:
+                markdown = order_popular(markdown, view.current_language, self._popular.views)
         if page.meta.get("glossary") is True and self.glossary is not None:
             markdown += glossary_html(self.glossary, view.current_language, view.default_language)
         if source_lang != view.current_language:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from kb.check import CheckResult
     from kb.glossary import Glossary
     from kb.insights.manifest import PageEntry
+    from kb.insights.popular import PopularExport
     from kb.site.model import SiteModel
     from kb.site.search_index import PreparedCopies
     from kb.status import StatusReport
@@ -48,6 +49,7 @@ class PluginState(BasePlugin[KbConfig]):
         self._inline_scripts: set[str] = set()
         self._reported: set[tuple[str, int, str]] = set()
         self._source_unsafe: set[tuple[str, int]] = set()
+        self._popular: PopularExport | None = None
         self._config: MkDocsConfig | None = None
         self.connect_origins: list[str] = []
         """Origins the site's scripts may send requests to besides its own, for the policy in
