@@ -14,7 +14,7 @@ from kb.docs_tree import (
     read_regular_file,
     walk_docs,
 )
-from kb.findings import Finding, Rule
+from kb.findings import Finding, Rule, RuleInfo, Severity
 from kb.front_matter import split_front_matter
 from kb.layout import language_path, split_language
 from kb.markdown_scan import Structure, scan
@@ -25,6 +25,50 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from kb.project import Project
+
+INFO: dict[Rule, RuleInfo] = {
+    Rule.INVALID_FRONT_MATTER: RuleInfo(
+        "KB301",
+        "content",
+        Severity.ERROR,
+        "front matter is not valid YAML",
+        example=(
+            "front matter is not valid YAML, not a mapping, repeats a key, has a `title` or "
+            "`description` that is not text, uses a YAML anchor or alias (`description: *i`), or "
+            "picks a theme template (`template: redirect.html`) or an `icon:` that is no icon of "
+            "the theme"
+        ),
+        fix=(
+            "fix the YAML at the reported line; write each value out; remove `template:` (only "
+            "`main.html`, `kb-home.html`)"
+        ),
+    ),
+    Rule.INVALID_ENCODING: RuleInfo(
+        "KB302",
+        "content",
+        Severity.ERROR,
+        "file is not UTF-8 text",
+        example=(
+            "the file is Shift_JIS or has binary bytes; or it cannot be read, is over 256 KB, is a"
+            " named pipe or device, or sits more than 32 folders deep"
+        ),
+        fix="save it as UTF-8; split the article; remove the file or flatten the folders",
+    ),
+    Rule.UNSAFE_SYMLINK: RuleInfo(
+        "KB312",
+        "content",
+        Severity.ERROR,
+        "symlink that leaves the repository, loops or names a folder",
+        example=(
+            "`docs/en/assets/env.txt -> /proc/self/environ` (leaves the repository), `docs/en/loop"
+            " -> .` (loops), a link into `.git/`, a dangling link, a symlinked folder; in `kb "
+            "links`, a symlink that leaves the site or loops"
+        ),
+        fix="replace the symlink with the file itself, or remove it",
+    ),
+}
+"""The rules loading reports (for `kb check` and the build): a file that is no UTF-8 text or
+too large, a symlink that leaves the repository, front matter that does not parse."""
 
 ARTICLE_SUFFIXES = (".md",)
 """File name endings that make an article."""

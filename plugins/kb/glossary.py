@@ -6,12 +6,28 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeGuard
 
 from kb.docs_tree import MAX_DATA_BYTES, read_regular_file
-from kb.findings import Finding, Rule
+from kb.findings import Finding, Rule, RuleInfo, Severity
 from kb.yamlio import YamlDocument, YamlError, load_document
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
     from pathlib import Path
+
+INFO: dict[Rule, RuleInfo] = {
+    Rule.INVALID_GLOSSARY: RuleInfo(
+        "KB507",
+        "style",
+        Severity.ERROR,
+        "glossary.yml is invalid",
+        needs="glossary",
+        example=(
+            "`glossary.yml` is not valid YAML, uses a YAML anchor or alias, or a term lacks its "
+            "Japanese or a definition"
+        ),
+        fix="fix `glossary.yml` at the reported line",
+    ),
+}
+"""The rule `load_glossary` reports."""
 
 _TERM_KEYS = ("forbidden", "match", "definition")
 _HINT = "see the comments at the top of glossary.yml for the shape of a term"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kb.findings import RULES, Rule, Severity
+from kb.findings import Rule, Severity
 from kb.layout import LOCALE, Layout, guess_layout
 from kb.options import ConfigError, MissingConfig, check_option_keys, read_site_settings
 from kb.severity import SeverityError, parse_severities
@@ -388,7 +388,7 @@ def _severities(value: Any, where: str) -> dict[Rule, Severity]:
         named = parse_severities(value, where=where)
     except SeverityError as error:
         raise ProjectError(str(error)) from None
-    return {rule: named.get(rule, info.default) for rule, info in RULES.items()}
+    return {rule: named.get(rule, rule.info.default) for rule in Rule}
 
 
 def _rewrites(value: Any, where: str) -> tuple[tuple[str, str], ...]:

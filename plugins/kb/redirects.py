@@ -20,12 +20,32 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from kb.findings import Finding, Rule
+from kb.findings import Finding, Rule, RuleInfo, Severity
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Mapping
 
     from kb.articles import Article
+
+INFO: dict[Rule, RuleInfo] = {
+    Rule.MISSING_REDIRECT: RuleInfo(
+        "KB316",
+        "content",
+        Severity.ERROR,
+        "article gone since the --changed ref with no redirect",
+        example=(
+            "with `kb check --changed`, `docs/en/payments/refunds.md` existed at the comparison "
+            "ref and is gone (deleted, or renamed to `refund-a-payment.md`) with no redirect"
+        ),
+        fix=(
+            "add `redirect_from: [payments/refunds.md]` to the new article's front matter, or "
+            "`redirects: {payments/refunds.md: payments/refund-a-payment.md}` in the kb options "
+            '(see "Move or rename an article")'
+        ),
+    ),
+}
+"""The rule `kb check --changed` reports (`kb.check` finds the gone articles with
+`front_matter_old_paths`)."""
 
 FRONT_MATTER_KEYS = ("redirect_from", "aliases")
 """Front matter keys that list an article's old paths (Jekyll's and Hugo's names)."""

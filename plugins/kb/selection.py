@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
-from kb.findings import FAMILIES, RULES, Rule
+from kb.findings import FAMILIES, Rule
 from kb.project import ProjectError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-NOT_CHECKED = frozenset(rule for rule, info in RULES.items() if info.needs == "site")
-"""Rules only `kb links` reports, never `kb check`."""
-PRODUCT_RULES = frozenset(rule for rule, info in RULES.items() if info.needs == "taxonomy")
-"""Rules that need a product taxonomy."""
-GLOSSARY_RULES = frozenset(rule for rule, info in RULES.items() if info.needs == "glossary")
-"""Rules that need a glossary."""
+
+@functools.cache
+def rules_needing(needs: str) -> frozenset[Rule]:
+    """The rules that need `needs`: `taxonomy` (the products rules), `glossary`, or `site` (only
+    `kb links` reports them, never `kb check`)."""
+    return frozenset(rule for rule in Rule if rule.info.needs == needs)
 
 
 def split_selectors(values: Iterable[str]) -> list[str]:
@@ -33,11 +34,11 @@ def rules_matching(selector: str) -> frozenset[Rule]:
     if key == "all":
         return frozenset(Rule)
     if key in FAMILIES:
-        return frozenset(rule for rule, info in RULES.items() if info.family == key)
+        return frozenset(rule for rule in Rule if rule.family == key)
     by_name = {rule.value: rule for rule in Rule}
     if key in by_name:
         return frozenset({by_name[key]})
-    matched = frozenset(rule for rule, info in RULES.items() if info.code.lower().startswith(key))
+    matched = frozenset(rule for rule in Rule if rule.code.lower().startswith(key))
     if key.startswith("kb") and matched:
         return matched
     raise ProjectError(
@@ -72,7 +73,7 @@ def select_rules(
     if not has_taxonomy:
         unavailable.append(
             (
-                PRODUCT_RULES,
+                rules_needing("taxonomy"),
                 "products rules, but no product taxonomy is configured: set 'taxonomy:' in the "
                 "kb plugin options or add products.yml next to mkdocs.yml",
             )
@@ -80,7 +81,7 @@ def select_rules(
     if not has_glossary:
         unavailable.append(
             (
-                GLOSSARY_RULES,
+                rules_needing("glossary"),
                 "glossary rules, but no glossary is configured: set 'glossary:' in the kb "
                 "plugin options, add glossary.yml next to mkdocs.yml, or pass --glossary",
             )
@@ -99,4 +100,4 @@ def select_rules(
         enabled -= rules_matching(selector)
     for rules, _ in unavailable:
         enabled -= rules
-    return frozenset(enabled - NOT_CHECKED)
+    return frozenset(enabled - rules_needing("site"))

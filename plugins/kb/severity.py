@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 
-from kb.findings import RULES, Rule, Severity
+from kb.findings import Rule, Severity
 
-_RULES_BY_KEY: dict[str, Rule] = {
-    **{rule.value: rule for rule in Rule},
-    **{info.code.lower(): rule for rule, info in RULES.items()},
-}
+
+@functools.cache
+def _rules_by_key() -> dict[str, Rule]:
+    # Built on first use, not at import: the codes come from the rule modules (`rule_infos`).
+    return {
+        **{rule.value: rule for rule in Rule},
+        **{rule.code.lower(): rule for rule in Rule},
+    }
 
 
 class SeverityError(ValueError):
@@ -22,7 +27,7 @@ def rule_from_key(key: str) -> Rule:
     Raises:
         SeverityError: No rule has that name or code.
     """
-    rule = _RULES_BY_KEY.get(key.strip().lower())
+    rule = _rules_by_key().get(key.strip().lower())
     if rule is None:
         raise SeverityError(f"unknown rule {key!r}: run `kb rules` to list the rules")
     return rule

@@ -7,13 +7,33 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kb.docs_tree import MAX_DATA_BYTES, read_regular_file
-from kb.findings import Finding, Rule
+from kb.findings import Finding, Rule, RuleInfo, Severity
 from kb.safe_text import ICON_ID, markup_in
 from kb.yamlio import YamlDocument, YamlError, load_document
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
     from pathlib import Path
+
+INFO: dict[Rule, RuleInfo] = {
+    Rule.INVALID_TAXONOMY: RuleInfo(
+        "KB204",
+        "products",
+        Severity.ERROR,
+        "products.yml is invalid",
+        needs="taxonomy",
+        example=(
+            "`products.yml` has a duplicate id, a language without a name, markup in a name or "
+            'description (`name: {en: "<b>Cards</b>"}`), an icon that is no theme icon id (`icon: '
+            "../x`), or a YAML anchor or alias"
+        ),
+        fix=(
+            "fix `products.yml` at the reported line (plain text; icons like "
+            "`material/bank-transfer`; write each value out)"
+        ),
+    ),
+}
+"""The rule `load_taxonomy` reports."""
 
 PRODUCT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z")
 """A product id: kebab-case, lowercase ASCII (it is part of URLs)."""

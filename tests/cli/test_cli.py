@@ -358,11 +358,11 @@ def test_diff(site: Callable[..., Path]) -> None:
 
 
 def test_rules_lists_every_rule(site: Callable[..., Path]) -> None:
-    from kb.findings import RULES
+    from kb.findings import Rule
 
     lines = kb(site(), "rules").stdout.splitlines()
     assert lines[0].split() == ["code", "rule", "family", "default", "summary"]
-    assert [line.split()[0] for line in lines[1:]] == [info.code for info in RULES.values()]
+    assert [line.split()[0] for line in lines[1:]] == [rule.code for rule in Rule]
 
 
 @pytest.mark.parametrize(

@@ -11,11 +11,11 @@ if TYPE_CHECKING:
 
 
 def rules_command(args: argparse.Namespace) -> int:
-    from kb.findings import RULES
+    from kb.findings import rule_infos
 
     rows = [
         (info.code, rule.value, info.family, info.default.value, info.summary)
-        for rule, info in RULES.items()
+        for rule, info in rule_infos().items()
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     header = ("code", "rule", "family", "default", "summary")

@@ -12,10 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
-from kb.findings import RULES, Finding, Rule, Severity
 from kb.html_allowlist import HtmlPolicy, Violation
 
 if TYPE_CHECKING:
+    from kb.findings import Finding, Rule, Severity
     from kb.layout import Layout
 
 Progress = Callable[[int, int], None]
@@ -81,7 +81,7 @@ class LinkOptions:
 
     def severity(self, rule: Rule) -> Severity:
         """Effective severity of `rule`."""
-        return self.severities.get(rule, RULES[rule].default)
+        return self.severities.get(rule, rule.info.default)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kb.findings import Finding, Rule
+from kb.findings import Finding, Rule, RuleInfo, Severity
 from kb.markdown_scan import ATTRIBUTE_LIST
 from kb.redirects import front_matter_findings
 from kb.related import related_headings
@@ -15,19 +15,82 @@ if TYPE_CHECKING:
     from kb.markdown_scan import HtmlTag
     from kb.rules import RuleContext
 
-RULES = frozenset(
-    {
-        Rule.BROKEN_ANCHOR,
-        Rule.BROKEN_LINK,
-        Rule.CROSS_LANGUAGE_LINK,
-        Rule.DUPLICATE_RELATED_SECTION,
-        Rule.INVALID_FRONT_MATTER,
-        Rule.MALFORMED_HEADING,
-        Rule.MISSING_ASSET,
-        Rule.UNSAFE_HTML,
-    }
-)
-"""The rules this module reports."""
+INFO: dict[Rule, RuleInfo] = {
+    Rule.MALFORMED_HEADING: RuleInfo(
+        "KB303",
+        "content",
+        Severity.WARNING,
+        "heading without a space after '#' or with empty text",
+        example="`##料金` (no space: MkDocs renders a heading, GitHub shows text)",
+        fix="write `## 料金`",
+    ),
+    Rule.UNSAFE_HTML: RuleInfo(
+        "KB304",
+        "content",
+        Severity.ERROR,
+        "markup outside the output allowlist (script, handler, URL, embed)",
+        example=(
+            "`<script>`, an event handler (`onclick=`, also from an attribute list: `![a](x.png){ "
+            "onload=... }`), a `javascript:`, `vbscript:` or `data:text/html` URL (however "
+            "encoded: `&#106;avascript:`, `java&#x09;script:`), `<base>`, `<meta http-equiv>`, "
+            "`srcdoc`, SVG `<animate>`/`<set>`, a `<form>`, a `style=` attribute, an image from "
+            "another host, an `<iframe>` outside the allowlist: anything outside the output "
+            "allowlist (Security). `kb check` scans the Markdown; the build checks the HTML it "
+            "renders (the line is the nearest one that names the markup), `kb links` the built "
+            "site"
+        ),
+        fix="remove it, or allow the embed's URL prefix in `content.embed_allowlist`",
+    ),
+    Rule.BROKEN_LINK: RuleInfo(
+        "KB305",
+        "content",
+        Severity.ERROR,
+        "link to a page that does not exist",
+        example="`[fees](../payments/fee.md)` points to no article",
+        fix="fix the path",
+    ),
+    Rule.BROKEN_ANCHOR: RuleInfo(
+        "KB306",
+        "content",
+        Severity.ERROR,
+        "link to a heading that does not exist",
+        example="`[partial](refund-a-payment.md#partial)` has no such heading",
+        fix="use the heading's id (`#partial-refunds`)",
+    ),
+    Rule.CROSS_LANGUAGE_LINK: RuleInfo(
+        "KB307",
+        "content",
+        Severity.ERROR,
+        "link from one language's tree into another's",
+        example="a Japanese article links into `docs/en/`",
+        fix="link the Japanese twin, or mark an intended link with `{hreflang=en}`",
+    ),
+    Rule.MISSING_ASSET: RuleInfo(
+        "KB308",
+        "content",
+        Severity.ERROR,
+        "image or file that does not exist",
+        example="`![diagram](../assets/diagrams/missing.svg)` does not exist",
+        fix="add the file or fix the path (an image under `docs/en/` also serves Japanese)",
+    ),
+    Rule.DUPLICATE_RELATED_SECTION: RuleInfo(
+        "KB315",
+        "content",
+        Severity.WARNING,
+        "a second related-articles section written by hand",
+        example="an article has `## Related articles` twice (or `## 関連記事` twice)",
+        fix=(
+            "keep one section: the site shows the writer's links first, then kb's related "
+            "articles, in one block"
+        ),
+    ),
+}
+"""The rules this module declares: code, family, default severity, summary, example, fix."""
+
+RULES = frozenset({*INFO, Rule.INVALID_FRONT_MATTER})
+"""The rules this module reports: its own, and `invalid-front-matter` for a `redirect_from`
+or `aliases` that names no path of the site (declared in `kb.articles`, which reports it for
+front matter that does not parse)."""
 
 
 _EMBEDS = {"iframe": "src", "object": "data", "embed": "src"}

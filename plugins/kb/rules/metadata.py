@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kb.findings import Finding, Rule
+from kb.findings import Finding, Rule, RuleInfo, Severity
 from kb.safe_text import ICON_ID, describe_character, markup_in, unsafe_name_character
 
 if TYPE_CHECKING:
@@ -13,8 +13,38 @@ if TYPE_CHECKING:
     from kb.articles import Article, FileIndex
     from kb.rules import RuleContext
 
-RULES = frozenset({Rule.INVALID_FRONT_MATTER, Rule.MARKUP_IN_METADATA, Rule.UNSAFE_FILE_NAME})
-"""The rules this module reports."""
+INFO: dict[Rule, RuleInfo] = {
+    Rule.MARKUP_IN_METADATA: RuleInfo(
+        "KB310",
+        "content",
+        Severity.ERROR,
+        "HTML tag or character reference in a title or description",
+        example=(
+            "`title: Refunds <b>fast</b>`, `description: Fees &amp; charges` (tags, comments and "
+            "character references; `Fees & charges` and `3 < 5` are fine)"
+        ),
+        fix="write plain text: `Fees & charges` (the site escapes it)",
+    ),
+    Rule.UNSAFE_FILE_NAME: RuleInfo(
+        "KB311",
+        "content",
+        Severity.ERROR,
+        "file name with characters unsafe in a URL or in HTML",
+        example=(
+            '`docs/en/payments/refund "fast".md`, `docs/en/assets/flow chart.svg`: anything but '
+            "letters, digits, `-`, `_`, `.` in ASCII, or a control, invisible or space character "
+            "(Japanese names are fine); `_headers`, `_redirects`, `.htaccess` or `_routes.json` "
+            "anywhere in `docs/` (the web host would read them as its configuration)"
+        ),
+        fix="rename the file or folder (`refund-fast.md`) and update the links",
+    ),
+}
+"""The rules this module declares: code, family, default severity, summary, example, fix."""
+
+RULES = frozenset({*INFO, Rule.INVALID_FRONT_MATTER})
+"""The rules this module reports: its own, and `invalid-front-matter` for a `template:` or an
+`icon:` the theme must not take (declared in `kb.articles`, which reports it for front matter
+that does not parse)."""
 
 
 PAGE_TEMPLATES = frozenset({"main.html", "kb-home.html"})

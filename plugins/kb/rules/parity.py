@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kb.findings import Finding, Rule
+from kb.findings import Finding, Rule, RuleInfo, Severity
 from kb.resolve import parse_target
 
 if TYPE_CHECKING:
@@ -14,21 +14,114 @@ if TYPE_CHECKING:
     from kb.markdown_scan import Admonition, CodeBlock, Heading, Image, Link, Structure, Table
     from kb.rules import RuleContext
 
-RULES = frozenset(
-    {
-        Rule.MISSING_TRANSLATION,
-        Rule.ORPHAN_TRANSLATION,
-        Rule.STALE_TRANSLATION,
-        Rule.UNTRACKED_TRANSLATION,
-        Rule.HEADING_MISMATCH,
-        Rule.CODE_BLOCK_MISMATCH,
-        Rule.IMAGE_MISMATCH,
-        Rule.LINK_MISMATCH,
-        Rule.ADMONITION_MISMATCH,
-        Rule.TABLE_MISMATCH,
-        Rule.FRONT_MATTER_MISMATCH,
-    }
-)
+INFO: dict[Rule, RuleInfo] = {
+    Rule.MISSING_TRANSLATION: RuleInfo(
+        "KB101",
+        "parity",
+        Severity.INFO,
+        "English article has no translation",
+        example=(
+            "`docs/en/payouts/payout-schedule.md` has no `docs/ja/payouts/payout-schedule.md`, or "
+            "only a draft of it (`draft: true`)"
+        ),
+        fix=(
+            "`kb start-translation docs/en/payouts/payout-schedule.md`, translate, `kb "
+            "mark-translated`"
+        ),
+    ),
+    Rule.ORPHAN_TRANSLATION: RuleInfo(
+        "KB102",
+        "parity",
+        Severity.ERROR,
+        "translation has no English article",
+        example="`docs/ja/payments/campaign.md` exists, `docs/en/payments/campaign.md` does not",
+        fix="add the English article, or move/delete the Japanese one",
+    ),
+    Rule.STALE_TRANSLATION: RuleInfo(
+        "KB103",
+        "parity",
+        Severity.INFO,
+        "English changed since the translation (source_digest differs)",
+        example="the English article changed after `kb mark-translated`",
+        fix=(
+            "`kb diff docs/ja/<path>.md`, update the Japanese, "
+            "`kb mark-translated docs/ja/<path>.md`"
+        ),
+    ),
+    Rule.UNTRACKED_TRANSLATION: RuleInfo(
+        "KB104",
+        "parity",
+        Severity.WARNING,
+        "translation has no source_digest",
+        example="a Japanese article that is no draft has no `source_digest`",
+        fix="check it matches English, then `kb mark-translated docs/ja/<path>.md`",
+    ),
+    Rule.HEADING_MISMATCH: RuleInfo(
+        "KB105",
+        "parity",
+        Severity.ERROR,
+        "heading levels differ from English",
+        example="English `## Refund timing` is an h2, the Japanese `### 返金のタイミング` an h3",
+        fix="use the same heading levels in the same order",
+    ),
+    Rule.CODE_BLOCK_MISMATCH: RuleInfo(
+        "KB106",
+        "parity",
+        Severity.ERROR,
+        "code blocks differ from English",
+        example=(
+            "the Japanese code block says `amount=300` where English says `amount=3000`, or a "
+            "block is missing"
+        ),
+        fix="copy the code from English; only comments may be translated",
+    ),
+    Rule.IMAGE_MISMATCH: RuleInfo(
+        "KB107",
+        "parity",
+        Severity.ERROR,
+        "images differ from English",
+        example="English shows `../assets/diagrams/payouts-timeline.svg`, Japanese shows no image",
+        fix="use the same images in the same order (alt text is translated)",
+    ),
+    Rule.LINK_MISMATCH: RuleInfo(
+        "KB108",
+        "parity",
+        Severity.ERROR,
+        "link targets differ from English",
+        example=(
+            "English links `../payouts/payout-schedule.md` in a section, Japanese links "
+            "`../payouts/add-bank-account.md` there"
+        ),
+        fix="link the twin of what English links to, in the same section",
+    ),
+    Rule.ADMONITION_MISMATCH: RuleInfo(
+        "KB109",
+        "parity",
+        Severity.ERROR,
+        "admonitions differ from English",
+        example="English has `!!! warning` in a section, Japanese has `!!! note` or none",
+        fix="keep the same admonition types per section",
+    ),
+    Rule.TABLE_MISMATCH: RuleInfo(
+        "KB110",
+        "parity",
+        Severity.ERROR,
+        "tables differ from English",
+        example="the English table has 4 columns, the Japanese 3",
+        fix="keep the same tables and column counts",
+    ),
+    Rule.FRONT_MATTER_MISMATCH: RuleInfo(
+        "KB111",
+        "parity",
+        Severity.ERROR,
+        "front matter keys or products differ from English",
+        example="English has `last_reviewed`, Japanese does not",
+        fix="keep the same keys (values are translated)",
+    ),
+}
+"""The rules this module declares: code, family, default severity, summary, example, fix."""
+
+RULES = frozenset(INFO)
 """The rules this module reports."""
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kb.findings import Finding, Rule
+from kb.findings import Finding, Rule, RuleInfo, Severity
 from kb.placeholders import find_placeholders
 
 if TYPE_CHECKING:
@@ -12,7 +12,27 @@ if TYPE_CHECKING:
     from kb.rules import RuleContext
 
 
-RULES = frozenset({Rule.PLACEHOLDER})
+INFO: dict[Rule, RuleInfo] = {
+    Rule.PLACEHOLDER: RuleInfo(
+        "KB314",
+        "content",
+        Severity.ERROR,
+        "TODO marker or template text left from kb new or start-translation",
+        example=(
+            '`TODO: The first step.`, `# TODO(ja): Refund a payment`, `description: "TODO: ..."`, '
+            'or a template sentence left after deleting its `TODO:` ("What causes it, and what to '
+            'do about it.") from `kb new` or `kb start-translation`; one finding per file, on the '
+            "first, with the count (not in code or comments)"
+        ),
+        fix=(
+            "write the article's own text in its place; `kb mark-translated` refuses a translation"
+            " that still has one"
+        ),
+    ),
+}
+"""The rules this module declares: code, family, default severity, summary, example, fix."""
+
+RULES = frozenset(INFO)
 """The rules this module reports."""
 
 

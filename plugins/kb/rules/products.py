@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kb.findings import Finding, Rule
+from kb.findings import Finding, Rule, RuleInfo, Severity
 
 if TYPE_CHECKING:
     from kb.articles import Article, ArticlePair
@@ -12,7 +12,38 @@ if TYPE_CHECKING:
     from kb.taxonomy import Taxonomy
 
 
-RULES = frozenset({Rule.MISSING_PRODUCTS, Rule.UNKNOWN_PRODUCT, Rule.PRODUCTS_MISMATCH})
+INFO: dict[Rule, RuleInfo] = {
+    Rule.MISSING_PRODUCTS: RuleInfo(
+        "KB201",
+        "products",
+        Severity.ERROR,
+        "article names no products",
+        needs="taxonomy",
+        example="an article has no `products:`",
+        fix="add `products: [<id>]` (pages that are not articles say `kind: page`)",
+    ),
+    Rule.UNKNOWN_PRODUCT: RuleInfo(
+        "KB202",
+        "products",
+        Severity.ERROR,
+        "product id not in products.yml",
+        needs="taxonomy",
+        example="`products: [payout]` (did you mean `payouts`?)",
+        fix="use an id from `products.yml`",
+    ),
+    Rule.PRODUCTS_MISMATCH: RuleInfo(
+        "KB203",
+        "products",
+        Severity.ERROR,
+        "translation tagged with other products than English",
+        needs="taxonomy",
+        example="English `[payouts]`, Japanese `[payouts, payments]`",
+        fix="tag both languages the same",
+    ),
+}
+"""The rules this module declares: code, family, default severity, summary, example, fix."""
+
+RULES = frozenset(INFO)
 """The rules this module reports."""
 
 

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
-from kb.findings import Finding, Rule
+from kb.findings import Finding, Rule, RuleInfo, Severity
 from kb.prose import PLACEHOLDER, blocks_of
 
 if TYPE_CHECKING:
@@ -16,26 +16,53 @@ if TYPE_CHECKING:
     from kb.prose import Block, Blocks, Prose
     from kb.rules import RuleContext
 
-RULES = frozenset(
-    {
-        Rule.MIXED_POLITENESS,
-        Rule.HALFWIDTH_KATAKANA,
-        Rule.FULLWIDTH_ALPHANUMERIC,
-        Rule.INCONSISTENT_SPACING,
-        Rule.LONG_SENTENCE,
-    }
-)
+INFO: dict[Rule, RuleInfo] = {
+    Rule.MIXED_POLITENESS: RuleInfo(
+        "KB502",
+        "style",
+        Severity.WARNING,
+        "です・ます and だ・である sentences mixed in one article",
+        example="です・ます and だ・である sentences in one Japanese article",
+        fix="write every sentence in です・ます調",
+    ),
+    Rule.HALFWIDTH_KATAKANA: RuleInfo(
+        "KB503",
+        "style",
+        Severity.WARNING,
+        "half-width katakana (ｶﾀｶﾅ)",
+        example="`ｶｰﾄﾞ`",
+        fix="write full-width katakana: カード",
+    ),
+    Rule.FULLWIDTH_ALPHANUMERIC: RuleInfo(
+        "KB504",
+        "style",
+        Severity.WARNING,
+        "full-width ASCII letters or digits (ＡＢＣ１２３)",
+        example="`ＡＰＩキー`, `１，５００円`",
+        fix="write half-width letters and digits: APIキー, 1,500円",
+    ),
+    Rule.INCONSISTENT_SPACING: RuleInfo(
+        "KB505",
+        "style",
+        Severity.WARNING,
+        "Japanese and ASCII spaced in some places and not in others",
+        example="`TsubamePay の` in one place and `TsubamePayの` in another",
+        fix="pick one style for the article (WRITING.md: no space)",
+    ),
+    Rule.LONG_SENTENCE: RuleInfo(
+        "KB506",
+        "style",
+        Severity.WARNING,
+        "sentence longer than style.max_sentence_length characters",
+        example="a Japanese sentence over 120 characters (`style.max_sentence_length`)",
+        fix="split it",
+    ),
+}
+"""The rules this module declares: code, family, default severity, summary, example, fix."""
+
+RULES = frozenset(INFO)
 """The rules this module reports."""
 
-
-STYLE_RULES = (
-    Rule.MIXED_POLITENESS,
-    Rule.HALFWIDTH_KATAKANA,
-    Rule.FULLWIDTH_ALPHANUMERIC,
-    Rule.INCONSISTENT_SPACING,
-    Rule.LONG_SENTENCE,
-)
-"""The rules of this module."""
 
 # Kana and Han, without punctuation: spacing next to 、。「」 is no question of style.
 _JAPANESE = "\u3041-\u309f\u30a1-\u30fa\u30fc-\u30ff\u3005\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -141,7 +168,7 @@ def check_article(article: Article, context: RuleContext) -> list[Finding]:
     Returns:
         Findings naming `article`.
     """
-    if not is_japanese(article.language) or not context.wants(*STYLE_RULES):
+    if not is_japanese(article.language) or not context.wants(*RULES):
         return []
     prose = context.prose(article)
     findings: list[Finding] = []

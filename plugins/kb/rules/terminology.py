@@ -7,7 +7,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from kb.findings import Finding, Rule
+from kb.findings import Finding, Rule, RuleInfo, Severity
 from kb.prose import plain_text
 
 if TYPE_CHECKING:
@@ -15,7 +15,20 @@ if TYPE_CHECKING:
     from kb.glossary import Glossary, Term
     from kb.rules import RuleContext
 
-RULES = frozenset({Rule.GLOSSARY_TERM})
+INFO: dict[Rule, RuleInfo] = {
+    Rule.GLOSSARY_TERM: RuleInfo(
+        "KB501",
+        "style",
+        Severity.WARNING,
+        "translation uses a forbidden variant or misses the glossary term",
+        needs="glossary",
+        example='the English says "payout", the Japanese says ペイアウト or never 入金',
+        fix="use the approved term from `glossary.yml`",
+    ),
+}
+"""The rules this module declares: code, family, default severity, summary, example, fix."""
+
+RULES = frozenset(INFO)
 """The rules this module reports."""
 
 
