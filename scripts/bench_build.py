@@ -11,6 +11,11 @@ square of the site (about 320 s at 2,000 pairs, see shared/notes), so it is only
 `--stock-max` pairs. With `--serve`, it also times how long `mkdocs serve --dirty` takes to show an
 edited article on the largest corpus.
 
+Every counted build of kb's configuration is cold: kb's build cache (`.cache/kb/` next to the
+corpus's mkdocs.yml) is emptied first. With `--warm`, it then times warm builds: with nothing
+changed, and after appending a sentence to one English article (another one each run), with the
+cache the build before left; `--profile` then profiles such a warm build after an edit too.
+
 Usage:
     python scripts/bench_build.py                       # 100, 500, 1000, 2000 pairs
     python scripts/bench_build.py --pairs 100 500 --runs 3 --serve
@@ -89,7 +94,23 @@ CPU_SECONDS: dict[Path, list[float]] = {}
 steadier than wall time on a machine shared with other jobs."""
 
 
-def time_build(config: Path, kb_source: Path | None = None) -> float:
+def clear_cache(config: Path) -> None:
+    """Empty kb's build cache of a corpus: the next build is cold."""
+    shutil.rmtree(config.parent / ".cache" / "kb", ignore_errors=True)
+
+
+def edit_one_article(corpus: Path, run: int) -> Path:
+    """Append a sentence to an English article (another one each run)."""
+    articles = sorted(p for p in (corpus / "docs" / "en").rglob("*.md") if p.name != "index.md")
+    article = articles[(run * 37) % len(articles)]
+    with article.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n\nOne more sentence for the warm build, run {run}.\n")
+    return article
+
+
+def time_build(config: Path, kb_source: Path | None = None, *, cold: bool = True) -> float:
+    if cold:
+        clear_cache(config)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     if kb_source is not None:  # kb imported from another checkout's plugins/ (--baseline)
         env["PYTHONPATH"] = str(kb_source)
@@ -211,6 +232,12 @@ PROFILE_PARTS = (
     ("Jinja rendering (Template.render)", "jinja2/environment.py", "render"),
     ("kb page context (on_page_context)", PLUGIN_FILE, "on_page_context"),
     ("kb body allowlist (on_page_content)", PLUGIN_FILE, "on_page_content"),
+    ("MkDocs Page.render (Markdown or kb's cache)", "mkdocs/structure/pages.py", "render"),
+    (
+        "kb render cache: reused pages (_restore)",
+        os.path.join("kb", "site", "render_cache.py"),
+        "_restore",
+    ),
     (
         "kb on_post_page (output allowlist; compaction and search copies once added)",
         PLUGIN_FILE,
@@ -236,12 +263,19 @@ PROFILE_PARTS = (
 )
 
 
-def profile_build(config: Path, top: int = 25) -> None:
-    """Profile one `mkdocs build` under cProfile and print where its time goes.
+def profile_build(config: Path, top: int = 25, *, warm: bool = False) -> None:
+    """Profile one `mkdocs build` under cProfile and print where its time goes: a cold one, or
+    (`warm`) one after editing an article, with the cache of a build just before.
 
     cProfile slows Python code (not Pagefind's binary) by about a third: shares, not seconds.
     """
     import pstats
+
+    if warm:
+        time_build(config, cold=False)
+        edit_one_article(config.parent, 999)
+    else:
+        clear_cache(config)
 
     out = config.parent / "kb-build.prof"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
@@ -257,7 +291,8 @@ def profile_build(config: Path, top: int = 25) -> None:
     stats = pstats.Stats(str(out))
     raw: dict[tuple[str, int, str], tuple[int, int, float, float, object]] = stats.stats  # type: ignore[attr-defined]
     total = max(cumulative for (_, _, _, cumulative, _) in raw.values())
-    print(f"\nprofile of one build: {wall:.2f} s wall under cProfile, {total:.2f} s profiled")
+    kind = "warm build after editing one article" if warm else "cold build"
+    print(f"\nprofile of one {kind}: {wall:.2f} s wall under cProfile, {total:.2f} s profiled")
     print("| part | cumulative s | share |")
     print("|---|---|---|")
     for label, suffix, function in PROFILE_PARTS:
@@ -313,6 +348,11 @@ def main() -> None:
     parser.add_argument(
         "--plugin-share", action="store_true", help="profile kb's own share of each build"
     )
+    parser.add_argument(
+        "--warm",
+        action="store_true",
+        help="also time warm builds (kb's cache): unchanged, and after editing one article",
+    )
     args = parser.parse_args()
 
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="kb-bench-build-"))
@@ -345,7 +385,7 @@ def main() -> None:
             pages = sum(1 for _ in (corpus / "site").rglob("index.html"))
             rows.append((pairs, pages, summary(ours), summary(theirs), ours, theirs))
             print(f"{pairs:>6} pairs  kb {summary(ours)}  stock {summary(theirs)}", flush=True)
-            cpu = CPU_SECONDS.get(project, [])
+            cpu = list(CPU_SECONDS.get(project, []))
             print(f"{pairs:>6} pairs  kb CPU time (user + system) {summary(cpu)}", flush=True)
             if base:
                 print(
@@ -358,6 +398,24 @@ def main() -> None:
                 print(
                     f"{pairs:>6} pairs  baseline site {total / 1e6:.1f} MB "
                     f"(HTML {html / 1e6:.1f} MB)"
+                )
+            if args.warm:
+                time_build(project, cold=False)  # the cache of the sources as they are
+                done = len(CPU_SECONDS[project])
+                unchanged = [time_build(project, cold=False) for _ in range(max(args.runs, 1))]
+                print(
+                    f"{pairs:>6} pairs  kb warm, nothing changed {summary(unchanged)}, CPU time "
+                    f"{summary(CPU_SECONDS[project][done:])}"
+                )
+                done = len(CPU_SECONDS[project])
+                edited = []
+                for run in range(max(args.runs, 1)):
+                    edit_one_article(corpus, run)
+                    edited.append(time_build(project, cold=False))
+                print(
+                    f"{pairs:>6} pairs  kb warm, one article edited {summary(edited)}, CPU time "
+                    f"{summary(CPU_SECONDS[project][done:])}; {load()}",
+                    flush=True,
                 )
             total, html, bundle = site_size(corpus / "site")
             print(
@@ -390,6 +448,9 @@ def main() -> None:
             project, _ = write_configs(workdir / f"n{max(args.pairs)}")
             profile_build(project)
             print(load())
+            if args.warm:
+                profile_build(project, warm=True)
+                print(load())
         if args.serve:
             largest = max(args.pairs)
             corpus = workdir / f"n{largest}"

@@ -16,7 +16,8 @@ The modules at the top level are the core those pipelines share: the project and
 `articles`, `markdown_scan`, `digest`), the findings and the rules' inputs (`findings`,
 `taxonomy`, `glossary`, `resolve`, `selection`, `gitinfo`, `history`), the writers (`writes`), and
 the HTML output checks that both the plugin and `kb links` run (`html_policy`, `output_check`,
-`csp`). They stay at the top level rather than in a `kb.core` package: every pipeline imports
-them, a package name would only lengthen each import, and `kb.insights` (which has its own
-owner) imports them by these names.
+`csp`), and the cache store in `.cache/kb/` (`build_cache`; `check_cache` for `kb check`, and
+`kb.site.render_cache` for the build). They stay at the top level rather than in a `kb.core`
+package: every pipeline imports them, a package name would only lengthen each import, and
+`kb.insights` (which has its own owner) imports them by these names.
 """

@@ -11,13 +11,15 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 
-def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
+def atomic_write(path: Path, data: bytes, *, exclusive: bool = False, durable: bool = True) -> None:
     """Write a file through a temporary file in its directory, keeping the file's mode.
 
     Args:
         path: The file to write.
         data: Its new bytes.
         exclusive: Refuse to replace an existing file (`FileExistsError`).
+        durable: Flush the bytes to the disk before the rename (a cache, which checks its
+            entries when it reads them, can skip it).
     """
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
@@ -32,7 +34,8 @@ def atomic_write(path: Path, data: bytes, *, exclusive: bool = False) -> None:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.chmod(temporary, mode)
         if exclusive:
             os.link(temporary, path)  # fails when the file exists: no overwrite, no race

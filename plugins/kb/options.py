@@ -25,6 +25,7 @@ OPTIONS: dict[str, frozenset[str] | None] = {
     "notices": None,
     "redirects": None,
     "insights": frozenset({"endpoint", "contact", "popular_from"}),
+    "cache": None,
 }
 """Every option of the `kb` plugin, and the keys of those that are groups of options; the
 plugin's `KbConfig` declares the same (a test keeps them equal)."""

@@ -12,19 +12,20 @@ if TYPE_CHECKING:
 
 
 def check_command(args: argparse.Namespace) -> int:
-    from kb.check import run_check
+    from kb.check_cache import cached_check
     from kb.findings import Severity
     from kb.report import write_report
 
     project = with_severities(load(args), args.severity)
     changed = args.changed is not None
-    result = run_check(
+    result = cached_check(
         project,
         paths=args.paths or None,
         select=args.select,
         ignore=args.ignore,
         changed_ref=args.changed or None,
         changed=changed,
+        use_cache=not args.no_cache,
     )
     if args.output is not None:
         with args.output.open("w", encoding="utf-8") as handle:

@@ -122,6 +122,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     check.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="check every article again instead of reusing the last run's findings when "
+        "nothing changed (.cache/kb/; KB_NO_CACHE=1 does the same)",
+    )
+    check.add_argument(
         "--select", action="append", default=[], metavar="RULES", help="run only these rules"
     )
     check.add_argument(

@@ -160,3 +160,6 @@ class KbConfig(_StrictConfig):
     language; articles may also list theirs in front matter (`redirect_from:`/`aliases:`)."""
     insights = c.SubConfig(_InsightsOptions)
     """The feedback widget and tracker (`kb collect`, `kb insights`)."""
+    cache = c.Type(bool, default=True)
+    """Reuse each page's conversion and checks from the last build (`.cache/kb/`, next to
+    `mkdocs.yml`); `KB_NO_CACHE=1` turns it off too."""

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
+from mkdocs.plugins import CombinedEvent, event_priority
 from mkdocs.structure.files import InclusionLevel
 from mkdocs.utils import get_relative_url
 
@@ -35,6 +35,7 @@ from kb.site.localize import localize_defaults
 from kb.site.model import SiteModel
 from kb.site.pages import GeneratedPages
 from kb.site.policy import OutputPolicy
+from kb.site.render_cache import open_build_caches
 from kb.site.search_index import BUNDLE_DIR, PreparedCopies, SearchIndexError, build_search_index
 from kb.site.state import log
 from kb.site.synonyms import synonym_table
@@ -145,6 +146,9 @@ class KbPlugin(OutputPolicy, PageContexts, GeneratedPages):
             project.source_language,
         )
         self._start_search_copies(config, view)
+        self._caches, problem = open_build_caches(config_file.parent, enabled=self.config.cache)
+        if problem:
+            log.warning("%s", problem)
 
     def _start_search_copies(self, config: MkDocsConfig, view: I18nView | None) -> None:
         """Prepare the search index's copies of the pages while they are built (a worker
@@ -185,7 +189,7 @@ class KbPlugin(OutputPolicy, PageContexts, GeneratedPages):
             "redirects": dict(self.config.redirects),
         }
 
-    def on_page_markdown(
+    def _page_markdown(
         self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         """Give translated headings the English ids, join Japanese soft line breaks, and keep
@@ -215,6 +219,18 @@ class KbPlugin(OutputPolicy, PageContexts, GeneratedPages):
             return markdown
         return with_heading_ids(markdown, heading_ids(article, english))
 
+    @event_priority(-1000)
+    def _cache_render(
+        self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> None:
+        """Look for the page's conversion in the build cache (`kb/site/render_cache.py`): last,
+        when every plugin has had its say on the Markdown."""
+        if self.config.enabled and self._caches is not None:
+            page.markdown = markdown
+            self._caches.render.wrap(page, config, files, self.config)
+
+    on_page_markdown = CombinedEvent(_page_markdown, _cache_render)
+
     def on_page_content(
         self, html: str, /, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
@@ -222,7 +238,12 @@ class KbPlugin(OutputPolicy, PageContexts, GeneratedPages):
         outside it is an unsafe-html finding on the source line, and is taken out."""
         if not self.config.enabled:
             return None
+        caches = self._caches
+        if caches is not None and caches.render.passed(page):
+            return None
         checked = check_fragment(html, self._html_policy())
+        if caches is not None:
+            caches.render.finish(page, clean=not checked.violations)
         if not checked.violations:
             return None
         self._body_violations[self._page_key(page, config)] = {
@@ -436,6 +457,10 @@ class KbPlugin(OutputPolicy, PageContexts, GeneratedPages):
         if view is not None and view.nested_build:
             return
         self._write_redirects(config, view)
+        if self._caches is not None:
+            log.info(self._caches.summary())
+            if not self._serving:  # a live preview renders only what changed
+                self._caches.prune()
         site_dir = Path(config.site_dir)
         self._write_policy(site_dir)
         if view is not None:

@@ -74,7 +74,12 @@ class OutputPolicy(PluginState):
     def _check_built_page(
         self, output: str, config: MkDocsConfig, *, key: str, dest: str, page: Page | None
     ) -> str:
-        checked: CheckedHtml = check_page(output, self._html_policy(self._base_urls.get(key)))
+        policy = self._html_policy(self._base_urls.get(key))
+        checked: CheckedHtml = (
+            self._caches.pages.check(output, policy)
+            if self._caches is not None
+            else check_page(output, policy)
+        )
         self._inline_scripts.update(checked.inline_scripts)
         if not checked.violations:
             return output

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from kb.insights.manifest import PageEntry
     from kb.insights.popular import PopularExport
     from kb.site.model import SiteModel
+    from kb.site.render_cache import BuildCaches
     from kb.site.search_index import PreparedCopies
     from kb.status import StatusReport
 
@@ -55,6 +56,7 @@ class PluginState(BasePlugin[KbConfig]):
         """Origins the site's scripts may send requests to besides its own, for the policy in
         `_headers` (e.g. the insights tracker's endpoint: `kb.csp.origin_of(endpoint)`)."""
         self._pages: list[PageEntry] = []
+        self._caches: BuildCaches | None = None
 
     def _published(self, language: str, rel: str) -> bool:
         """True when the site shows article `rel` of `language`: it exists, is no draft, and
