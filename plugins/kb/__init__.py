@@ -13,7 +13,7 @@ report) are two smaller pipelines of the same kind.
 
 The modules at the top level are the core those pipelines share: the project and its options
 (`project`, `options`, `layout`, `severity`), the articles (`docs_tree`, `front_matter`,
-`articles`, `markdown_scan`, `digest`), the findings and the rules' inputs (`findings`,
+`articles`, `corpus`, `markdown_scan`, `digest`), the findings and the rules' inputs (`findings`,
 `taxonomy`, `glossary`, `resolve`, `selection`, `gitinfo`, `history`), the writers (`writes`), and
 the HTML output checks that both the plugin and `kb links` run (`html_policy`, `output_check`,
 `csp`), and the cache store in `.cache/kb/` (`build_cache`; `check_cache` for `kb check`, and

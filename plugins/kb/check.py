@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kb.articles import Article, Corpus, FileIndex
+from kb.corpus import Corpus, FileIndex
 from kb.docs_tree import MAX_ARTICLE_BYTES, read_regular_file
 from kb.findings import Finding, Rule, Severity, sort_findings
 from kb.glossary import Glossary, load_glossary
@@ -23,6 +23,8 @@ from kb.taxonomy import Taxonomy, load_taxonomy
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
+
+    from kb.articles import Article
 
 
 class TranslationStatus(enum.Enum):

@@ -8,7 +8,8 @@ import difflib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from kb.articles import Corpus, decode
+from kb.articles import decode
+from kb.corpus import Corpus
 from kb.digest import digest_text
 from kb.docs_tree import MAX_ARTICLE_BYTES, read_regular_file
 from kb.gitinfo import BlobReader, FileVersion, GitError, file_history, file_versions

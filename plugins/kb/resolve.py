@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Literal
 from urllib.parse import unquote
 
 if TYPE_CHECKING:
-    from kb.articles import Article, FileIndex
+    from kb.articles import Article
+    from kb.corpus import FileIndex
     from kb.project import Project
 
 TargetKind = Literal["external", "site", "page", "asset", "anchor", "empty"]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 from mkdocs.exceptions import Abort
 
-import kb.articles
+import kb.corpus
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -44,14 +44,14 @@ def test_files_kb_did_not_vet_are_left_out(
     build_site: Callable[..., BuiltSite], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # As if the file appeared between kb's walk (on_pre_build) and MkDocs' own (get_files).
-    real_walk = kb.articles.walk_docs
+    real_walk = kb.corpus.walk_docs
 
     def walk_without_late(docs_dir: Path, repository: Path) -> DocsTree:
         tree = real_walk(docs_dir, repository)
         tree.files.remove("en/assets/late.txt")
         return tree
 
-    monkeypatch.setattr(kb.articles, "walk_docs", walk_without_late)
+    monkeypatch.setattr(kb.corpus, "walk_docs", walk_without_late)
     built = build_site(FILES)
     assert (built.site / "payments/refunds/index.html").is_file()
     assert not (built.site / "assets/late.txt").exists()

@@ -11,7 +11,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kb.articles import Corpus, FileIndex, parse_article
+from kb.articles import parse_article
+from kb.corpus import Corpus, FileIndex
 from kb.digest import digest_of, digest_text, source_digest
 from kb.findings import Rule
 from kb.project import Project

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from core.bilingual import EN, center
-from kb.articles import FileIndex
 from kb.check import run_check
+from kb.corpus import FileIndex
 from kb.docs_tree import (
     MAX_DEPTH,
     FileTooLarge,

@@ -169,7 +169,7 @@ def test_select_errors(select: list[str], message: str) -> None:
 
 
 def _result(root: Path, findings: list[Finding]) -> CheckResult:
-    from kb.articles import Corpus
+    from kb.corpus import Corpus
 
     (root / "docs").mkdir()
     project = project_from_options(root=root, docs_dir=Path("docs"), languages=["en", "ja"])

@@ -123,7 +123,7 @@ def test_a_second_related_section_is_reported_on_its_heading(tree: Tree) -> None
 def test_kb_new_and_start_translation_give_one_related_section_in_the_site_title(
     tree: Tree,
 ) -> None:
-    from kb.articles import Corpus
+    from kb.corpus import Corpus
     from kb.placeholders import ARTICLE_TEMPLATE
     from kb.writes.draft import draft_translation
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from core.bilingual import EN, EN_BODY, EN_FRONT, JA, JA_BODY, JA_FRONT, center, varied
-from kb.articles import Corpus
 from kb.check import run_check
+from kb.corpus import Corpus
 from kb.digest import digest_text
 from kb.project import Project
 from kb.writes import (

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
 
 def mark_command(args: argparse.Namespace) -> int:
-    from kb.articles import Corpus
+    from kb.corpus import Corpus
     from kb.writes import WriteError, mark_translated, translations_in
 
     project = load(args)

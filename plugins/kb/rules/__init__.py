@@ -10,7 +10,8 @@ from kb.prose import Prose, prose_of
 from kb.slugs import structure_heading_ids
 
 if TYPE_CHECKING:
-    from kb.articles import Article, Corpus
+    from kb.articles import Article
+    from kb.corpus import Corpus
     from kb.findings import Rule
     from kb.project import Project
     from kb.resolve import Resolver

@@ -10,7 +10,8 @@ from kb.safe_text import ICON_ID, describe_character, markup_in, unsafe_name_cha
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from kb.articles import Article, FileIndex
+    from kb.articles import Article
+    from kb.corpus import FileIndex
     from kb.rules import RuleContext
 
 INFO: dict[Rule, RuleInfo] = {

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kb.articles import Corpus
 from kb.atomic import atomic_write
+from kb.corpus import Corpus
 from kb.digest import source_digest
 from kb.docs_tree import MAX_ARTICLE_BYTES, read_regular_file, symlink_problem
 from kb.placeholders import find_placeholders

@@ -9,8 +9,8 @@ import os
 import re
 from typing import TYPE_CHECKING
 
-from kb.articles import Corpus
 from kb.atomic import atomic_write
+from kb.corpus import Corpus
 from kb.placeholders import ARTICLE_TEMPLATE, DESCRIPTION_TEMPLATE
 from kb.slugs import slugify
 from kb.taxonomy import PRODUCT_ID, load_taxonomy
