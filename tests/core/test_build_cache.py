@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -15,6 +14,7 @@ from kb.build_cache import (
     CacheStore,
     cache_disabled_by_env,
     cache_root,
+    cache_secret,
     code_fingerprint,
     digest_of,
 )
@@ -75,7 +75,7 @@ def test_an_entry_whose_payload_is_not_json_is_a_miss(tmp_path: Path) -> None:
         "fingerprint": store.fingerprint,
         "key": KEY,
         "size": len(payload),
-        "digest": hashlib.blake2b(payload, digest_size=16).hexdigest(),
+        "mac": store.seal(KEY, payload),
     }
     path.write_bytes(MAGIC + json.dumps(header).encode() + b"\n" + payload)
     assert store.get(KEY) is None
@@ -99,6 +99,42 @@ def test_a_foreign_entry_is_never_trusted(tmp_path: Path) -> None:
     mine.put(other_key, VALUE)
     entry_path(mine).write_bytes(entry_path(mine, other_key).read_bytes())
     assert mine.get(KEY) is None
+
+
+def test_an_entry_this_machine_did_not_write_is_never_trusted(tmp_path: Path) -> None:
+    """A cache committed in a pull request (or copied from another machine): whole, of this kb,
+    in the right place, but sealed with another secret: a miss, then overwritten."""
+    planted = CacheStore(tmp_path, "render", secret=b"p" * 32)
+    planted.put(KEY, {"content": "<script>alert(1)</script>", "clean": True})
+    mine = CacheStore(tmp_path, "render")
+    assert mine.folder == planted.folder
+    assert mine.get(KEY) is None
+    mine.put(KEY, VALUE)
+    assert CacheStore(tmp_path, "render").get(KEY) == VALUE
+    assert planted.get(KEY) is None
+
+
+def test_the_secret_is_made_once_private_and_outside_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret_file = tmp_path / "machine" / "kb" / "cache-secret"
+    first = cache_secret(secret_file)
+    assert len(first) == 32
+    assert secret_file.stat().st_mode & 0o777 == 0o600
+    assert secret_file.read_bytes() == first
+    # A secret that would be in the project (a checkout at $HOME): the cache is off.
+    project = tmp_path / "project"
+    project.mkdir()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(project / ".cache"))
+    with pytest.raises(CacheError, match="inside the project"):
+        cache_root(project)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "machine"))
+    assert cache_root(project) == project / ".cache" / "kb"
+    damaged = tmp_path / "other" / "cache-secret"
+    damaged.parent.mkdir()
+    damaged.write_bytes(b"short")
+    with pytest.raises(CacheError, match="not a kb cache secret"):
+        cache_secret(damaged)
 
 
 def test_kb_code_and_cache_format_are_part_of_the_folder(tmp_path: Path) -> None:
