@@ -29,6 +29,7 @@ import json
 import os
 import secrets
 import shutil
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -156,8 +157,11 @@ class CacheStore:
         *,
         fingerprint: str | None = None,
         secret: bytes | None = None,
+        background: bool = False,
     ) -> None:
-        """A namespace of the cache in `root`.
+        """A namespace of the cache in `root`; with `background`, `put` hands the file writes
+        to one thread (a build writes thousands of entries while it renders) and `flush` waits
+        for them.
 
         Raises:
             CacheError: No cache secret (`cache_secret`).
@@ -171,6 +175,12 @@ class CacheStore:
         self.hits = 0
         self.misses = 0
         self.writes = 0
+        self._writer = (
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"kb-cache-{namespace}")
+            if background
+            else None
+        )
+        self._pending: list[Future[None]] = []
 
     def seal(self, key: str, payload: bytes) -> str:
         """The MAC of an entry: its namespace, kb fingerprint, key and payload, keyed by the
@@ -239,6 +249,12 @@ class CacheStore:
         payload = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
         header = self._header(key, payload)
         data = MAGIC + json.dumps(header, sort_keys=True).encode() + b"\n" + payload
+        if self._writer is None:
+            self._write(path, data)
+        else:
+            self._pending.append(self._writer.submit(self._write, path, data))
+
+    def _write(self, path: Path, data: bytes) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(path, data, durable=False)
@@ -246,9 +262,15 @@ class CacheStore:
             return
         self.writes += 1
 
+    def flush(self) -> None:
+        """Wait until every entry `put` so far is written (or failed to be)."""
+        pending, self._pending = self._pending, []
+        wait(pending)
+
     def prune(self) -> int:
         """Remove the namespace's entries this run did not use, and its folders of other kb
         versions; returns how many entries went. Call it only after a whole run."""
+        self.flush()
         removed = 0
         try:
             siblings = list(self.root.iterdir())

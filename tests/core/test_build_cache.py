@@ -36,6 +36,21 @@ def test_a_value_comes_back_from_another_store_over_the_same_folder(tmp_path: Pa
     assert store.misses == 1
 
 
+def test_background_writes_are_on_disk_after_flush(tmp_path: Path) -> None:
+    store = CacheStore(tmp_path, "render", background=True)
+    keys = [digest_of("article", str(n)) for n in range(50)]
+    for n, key in enumerate(keys):
+        store.put(key, {"n": n})
+    store.flush()
+    assert store.writes == 50
+    fresh = CacheStore(tmp_path, "render")
+    assert [fresh.get(key) for key in keys] == [{"n": n} for n in range(50)]
+    # prune waits for what is still being written: nothing used is removed.
+    store.put(KEY, VALUE)
+    assert store.prune() == 0
+    assert CacheStore(tmp_path, "render").get(KEY) == VALUE
+
+
 def test_keys_depend_on_every_part_and_on_where_parts_end() -> None:
     assert digest_of("ab", "c") != digest_of("a", "bc")
     assert digest_of({"b": 1, "a": 2}) == digest_of({"a": 2, "b": 1})

@@ -461,6 +461,8 @@ class KbPlugin(OutputPolicy, PageContexts, GeneratedPages):
             log.info(self._caches.summary())
             if not self._serving:  # a live preview renders only what changed
                 self._caches.prune()
+            else:
+                self._caches.flush()
         site_dir = Path(config.site_dir)
         self._write_policy(site_dir)
         if view is not None:

@@ -282,8 +282,13 @@ class BuildCaches:
     """The caches of one `mkdocs build` (both languages): see the module's docstring."""
 
     def __init__(self, root: Path) -> None:
-        self.render = RenderCache(CacheStore(root, "render"))
-        self.pages = PageCheckCache(CacheStore(root, "page-check"))
+        self.render = RenderCache(CacheStore(root, "render", background=True))
+        self.pages = PageCheckCache(CacheStore(root, "page-check", background=True))
+
+    def flush(self) -> None:
+        """Wait for the entries of this build to be written."""
+        self.render.store.flush()
+        self.pages.store.flush()
 
     def prune(self) -> None:
         """Drop what this build did not use; only after a whole build."""
