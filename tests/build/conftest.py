@@ -12,7 +12,7 @@ import yaml
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Mapping
     from pathlib import Path
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
@@ -98,6 +98,17 @@ def allowed_warnings() -> list[str]:
     return []
 
 
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> None:
+    """Write `{relative path: text or bytes}` under `root` (text as UTF-8)."""
+    for rel, content in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+
+
 @pytest.fixture
 def build_site(
     tmp_path: Path, allowed_warnings: list[str], monkeypatch: pytest.MonkeyPatch
@@ -125,13 +136,7 @@ def build_site(
         **config: Any,
     ) -> BuiltSite:
         root = tmp_path / f"site{len(built)}"
-        for rel, content in files.items():
-            target = root / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                target.write_text(content, encoding="utf-8")
+        write_files(root, files)
         if products is not None:
             (root / "products.yml").write_text(products, encoding="utf-8")
         (root / "mkdocs.yml").write_text(

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 
-from .conftest import PRODUCTS_YML, site_config
+from .conftest import PRODUCTS_YML, site_config, write_files
 from .test_drafts_site import draft_files
 from .test_products_site import translated
 from .test_search_build import KB_ONLY
@@ -152,13 +152,7 @@ def fixture_project(root: Path, **config: Any) -> Path:
         "terms:\n  - en: payout\n    ja: 入金\n"
         "    definition: {en: Money sent to your bank., ja: 銀行口座への送金。}\n"
     )
-    for rel, content in files.items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content, encoding="utf-8")
+    write_files(root, files)
     options = {"plugins": KB_ONLY, **config}
     (root / "mkdocs.yml").write_text(
         yaml.safe_dump(site_config(**options), allow_unicode=True), encoding="utf-8"
