@@ -108,10 +108,14 @@ def edit_one_article(corpus: Path, run: int) -> Path:
     return article
 
 
-def time_build(config: Path, kb_source: Path | None = None, *, cold: bool = True) -> float:
+def time_build(
+    config: Path, kb_source: Path | None = None, *, cold: bool = True, cache: bool = True
+) -> float:
     if cold:
         clear_cache(config)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if not cache:
+        env["KB_NO_CACHE"] = "1"
     if kb_source is not None:  # kb imported from another checkout's plugins/ (--baseline)
         env["PYTHONPATH"] = str(kb_source)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -343,6 +347,12 @@ def main() -> None:
         "`git archive main plugins`), alternating with this checkout's, under the same load",
     )
     parser.add_argument(
+        "--no-cache-pair",
+        action="store_true",
+        help="also time cold builds with KB_NO_CACHE=1, alternating with the counted ones (what "
+        "writing the cache costs a cold build)",
+    )
+    parser.add_argument(
         "--profile", action="store_true", help="profile one build of the largest corpus"
     )
     parser.add_argument(
@@ -374,11 +384,19 @@ def main() -> None:
                 baseline.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
                 time_build(baseline, args.baseline)
                 CPU_SECONDS.pop(baseline, None)
+            uncached: list[float] = []
+            no_cache = corpus / "mkdocs.no-cache.yml"
+            if args.no_cache_pair:
+                config = yaml.safe_load(project.read_text(encoding="utf-8"))
+                config["site_dir"] = "site-no-cache"
+                no_cache.write_text(yaml.safe_dump(config, allow_unicode=True), "utf-8")
             time_build(project)  # warm-up: imports and file cache
             CPU_SECONDS.pop(project, None)
             for _ in range(args.runs):
                 if args.baseline is not None:
                     base.append(time_build(baseline, args.baseline))
+                if args.no_cache_pair:
+                    uncached.append(time_build(no_cache, cache=False))
                 ours.append(time_build(project))
                 if run_stock:
                     theirs.append(time_build(stock))
@@ -387,6 +405,13 @@ def main() -> None:
             print(f"{pairs:>6} pairs  kb {summary(ours)}  stock {summary(theirs)}", flush=True)
             cpu = list(CPU_SECONDS.get(project, []))
             print(f"{pairs:>6} pairs  kb CPU time (user + system) {summary(cpu)}", flush=True)
+            if uncached:
+                print(
+                    f"{pairs:>6} pairs  kb cold, KB_NO_CACHE=1 (alternating) {summary(uncached)}, "
+                    f"CPU time {summary(CPU_SECONDS.get(no_cache, []))}; with the cache / without "
+                    f"{statistics.median(ours) / statistics.median(uncached):.2f}x wall; {load()}",
+                    flush=True,
+                )
             if base:
                 print(
                     f"{pairs:>6} pairs  baseline {summary(base)}, CPU time "
