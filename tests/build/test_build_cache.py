@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 
+from kb.build_cache import CacheStore, cache_secret, secret_path
+
 from .conftest import PRODUCTS_YML, site_config, write_files
 from .test_drafts_site import draft_files
 from .test_products_site import translated
@@ -273,3 +275,30 @@ def test_what_the_conversion_logged_is_logged_again_by_a_warm_build(
     fixture_builder.build("warm")
     assert "0 converted" in fixture_builder.summary()
     assert link_warnings() == cold
+
+
+def test_a_cache_committed_in_a_pull_request_is_never_trusted(
+    fixture_builder: Builder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`.cache/kb/` planted in the project: whole entries of this kb under the right keys, whose
+    bodies carry a script and say they passed the allowlist, sealed on another machine."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "attacker"))
+    fixture_builder.build("attacker")
+    root = fixture_builder.root / ".cache" / "kb"
+    store = CacheStore(root, "render", secret=cache_secret(secret_path()))
+    planted = 0
+    for entry in store.folder.glob("*/*"):
+        key = entry.parent.name + entry.name
+        value = store.get(key)
+        assert isinstance(value, dict)
+        value["content"] += '<script>alert("planted")</script>'
+        value["clean"] = True
+        store.put(key, value)
+        planted += 1
+    assert planted > 5
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "ci"))
+    built = fixture_builder.build("ci")
+    assert fixture_builder.summary().startswith("Build cache: 0 pages reused")
+    assert not [name for name, data in output_files(built).items() if b"planted" in data]
+    assert_same_site(built, fixture_builder.build("cold", cache=False))
